@@ -1,0 +1,5 @@
+from inventory.errors import ConflictError
+
+
+class TransitionNotAllowed(ConflictError):
+    pass

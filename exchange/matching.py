@@ -1,0 +1,299 @@
+"""The matching rules: hard conditions and the ranking score.
+
+Pure functions over plain candidates that exchange.selectors fetched; no ORM
+here, so the rules are tested without a database and the queries that feed
+them are in one place to make fast.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
+
+EARTH_RADIUS_KM = 6371.0
+CONDITION_FACTOR = {"new": 1.0, "refurbished": 0.85, "used": 0.7}
+FIT_SAME_PART = 1.0
+FIT_CROSS_REFERENCE = 0.9
+FIT_FABRICATION = 0.6
+# Days for stock to reach the requester: the ranking needs a figure to compare with fabrication.
+STOCK_LEAD_TIME_DAYS = 3
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    part_id: int | None
+    quantity: int
+    plant_id: int
+    latitude: float | None
+    longitude: float | None
+    needed_by: date | None = None
+    material_id: int | None = None
+    processes: tuple[str, ...] = ()
+    diameter_mm: Decimal | None = None
+    length_mm: Decimal | None = None
+    weight_kg: Decimal | None = None
+    it_grade: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    fulfilled: int = 0
+    cancelled: int = 0
+
+
+@dataclass(frozen=True)
+class StockCandidate:
+    stock_item_id: int
+    part_id: int
+    plant_id: int
+    quantity_available: int
+    condition: str
+    exchangeable: bool
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class CapabilityCandidate:
+    capability_id: int
+    plant_id: int
+    process: str
+    material_ids: frozenset[int]
+    max_diameter_mm: Decimal | None
+    max_length_mm: Decimal | None
+    max_weight_kg: Decimal | None
+    best_it_grade: int | None
+    lead_time_days: int
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass
+class Proposal:
+    source: str
+    plant_id: int
+    quantity: int
+    score: float
+    distance_km: float | None
+    explanation: dict
+    stock_item_id: int | None = None
+    capability_id: int | None = None
+    capability_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self):
+        return (self.source, self.stock_item_id if self.source == "stock" else self.plant_id)
+
+
+def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# Hard conditions
+
+
+def stock_is_feasible(candidate: StockCandidate) -> bool:
+    return candidate.exchangeable and candidate.quantity_available > 0
+
+
+def capability_serves(spec: RequestSpec, capability: CapabilityCandidate) -> bool:
+    """Whether one capability can do its process on this part: material and envelope."""
+    if capability.process not in spec.processes:
+        return False
+    if (
+        spec.material_id is not None
+        and capability.process not in MATERIAL_INDEPENDENT_PROCESSES
+        and spec.material_id not in capability.material_ids
+    ):
+        return False
+    for needed, limit in (
+        (spec.diameter_mm, capability.max_diameter_mm),
+        (spec.length_mm, capability.max_length_mm),
+        (spec.weight_kg, capability.max_weight_kg),
+    ):
+        if needed is not None and limit is not None and Decimal(needed) > Decimal(limit):
+            return False
+    return True
+
+
+def fabricator_capabilities(spec: RequestSpec, capabilities: list[CapabilityCandidate]) -> list[CapabilityCandidate] | None:
+    """One plant's capabilities that together make the part, or None if they cannot.
+
+    Every required process must be covered, and the tightest IT grade among
+    them (the finishing process) must meet the part's grade.
+    """
+    if not spec.processes:
+        return None
+    by_process = {}
+    for capability in capabilities:
+        if capability_serves(spec, capability):
+            current = by_process.get(capability.process)
+            if current is None or _grade(capability) < _grade(current):
+                by_process[capability.process] = capability
+    if set(by_process) != set(spec.processes):
+        return None
+    chosen = [by_process[process] for process in spec.processes]
+    if spec.it_grade is not None and min(_grade(capability) for capability in chosen) > spec.it_grade:
+        return None
+    return chosen
+
+
+def _grade(capability: CapabilityCandidate) -> int:
+    # A capability that states no grade cannot be shown to hold any tolerance.
+    return capability.best_it_grade if capability.best_it_grade is not None else 99
+
+
+# Ranking
+
+
+def distance_score(distance_km: float | None, half_km: float) -> float:
+    if distance_km is None:
+        return 0.25
+    return 1.0 / (1.0 + distance_km / half_km)
+
+
+def lead_time_score(lead_time_days: int, needed_by: date | None, today: date) -> float:
+    if needed_by is None:
+        return 1.0 / (1.0 + lead_time_days / 30.0)
+    days_left = (needed_by - today).days
+    if lead_time_days <= days_left:
+        return 1.0
+    late_by = lead_time_days - max(days_left, 0)
+    return max(0.0, 1.0 - late_by / 30.0) * 0.5
+
+
+def record_score(record: SourceRecord) -> float:
+    # Laplace smoothing: a source with no history starts at one half.
+    return (record.fulfilled + 1) / (record.fulfilled + record.cancelled + 2)
+
+
+def _score(parts: dict[str, float], weights: dict[str, float]) -> float:
+    total_weight = sum(weights.values())
+    score = sum(weights[name] * parts[name] for name in weights) / total_weight
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+def rank(
+    spec: RequestSpec,
+    stock: list[StockCandidate],
+    capabilities: list[CapabilityCandidate],
+    records: dict[int, SourceRecord],
+    *,
+    weights: dict[str, float],
+    distance_half_km: float,
+    today: date,
+    top_n: int,
+) -> list[Proposal]:
+    """Feasible sources for the request, best first, each with its explanation."""
+    proposals = []
+    for candidate in stock:
+        if not stock_is_feasible(candidate):
+            continue
+        proposals.append(_stock_proposal(spec, candidate, records, weights, distance_half_km, today))
+
+    by_plant: dict[int, list[CapabilityCandidate]] = {}
+    for capability in capabilities:
+        by_plant.setdefault(capability.plant_id, []).append(capability)
+    for plant_capabilities in by_plant.values():
+        chosen = fabricator_capabilities(spec, plant_capabilities)
+        if chosen:
+            proposals.append(_fabrication_proposal(spec, chosen, records, weights, distance_half_km, today))
+
+    proposals.sort(key=lambda proposal: (-proposal.score, proposal.distance_km or 0, proposal.key))
+    return proposals[:top_n]
+
+
+def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
+    same_part = candidate.part_id == spec.part_id
+    fit = (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE) * CONDITION_FACTOR.get(candidate.condition, 0.7)
+    distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
+    quantity = min(candidate.quantity_available, spec.quantity)
+    record = records.get(candidate.plant_id, SourceRecord())
+    parts = {
+        "fit": fit,
+        "distance": distance_score(distance_km, distance_half_km),
+        "lead_time": lead_time_score(STOCK_LEAD_TIME_DAYS, spec.needed_by, today),
+        "record": record_score(record),
+        "coverage": quantity / spec.quantity,
+    }
+    how = _("same part") if same_part else _("cross-referenced number")
+    if candidate.plant_id == spec.plant_id:
+        summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+    else:
+        summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+    summary %= {
+        "how": how,
+        "condition": candidate.condition,
+        "quantity": quantity,
+        "needed": spec.quantity,
+        "distance": _format_km(distance_km),
+    }
+    return Proposal(
+        source="stock",
+        plant_id=candidate.plant_id,
+        stock_item_id=candidate.stock_item_id,
+        quantity=quantity,
+        score=_score(parts, weights),
+        distance_km=_round_km(distance_km),
+        explanation=_explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
+        | {"fit": "same_part" if same_part else "cross_reference", "condition": candidate.condition},
+    )
+
+
+def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, today):
+    first = chosen[0]
+    finishing = min(chosen, key=_grade)
+    distance_km = great_circle_km(spec.latitude, spec.longitude, first.latitude, first.longitude)
+    lead_time_days = max(capability.lead_time_days for capability in chosen)
+    record = records.get(first.plant_id, SourceRecord())
+    parts = {
+        "fit": FIT_FABRICATION,
+        "distance": distance_score(distance_km, distance_half_km),
+        "lead_time": lead_time_score(lead_time_days, spec.needed_by, today),
+        "record": record_score(record),
+        "coverage": 1.0,
+    }
+    summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
+        "distance": _format_km(distance_km),
+        "processes": ", ".join(capability.process for capability in chosen),
+        "days": lead_time_days,
+    }
+    return Proposal(
+        source="fabrication",
+        plant_id=first.plant_id,
+        capability_id=finishing.capability_id,
+        capability_ids=tuple(capability.capability_id for capability in chosen),
+        quantity=spec.quantity,
+        score=_score(parts, weights),
+        distance_km=_round_km(distance_km),
+        explanation=_explanation(summary, parts, weights, distance_km, lead_time_days, record)
+        | {"fit": "fabrication", "capabilities": [capability.capability_id for capability in chosen]},
+    )
+
+
+def _explanation(summary, parts, weights, distance_km, lead_time_days, record):
+    return {
+        "summary": summary,
+        "parts": {name: round(value, 4) for name, value in parts.items()},
+        "weights": dict(weights),
+        "distance_km": _round_km(distance_km),
+        "lead_time_days": lead_time_days,
+        "record": {"fulfilled": record.fulfilled, "cancelled": record.cancelled},
+    }
+
+
+def _round_km(distance_km):
+    return None if distance_km is None else round(distance_km, 1)
+
+
+def _format_km(distance_km):
+    return _("an unknown distance") if distance_km is None else f"{distance_km:,.0f} km"

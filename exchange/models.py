@@ -1,0 +1,240 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import (
+    IT_GRADE_VALIDATORS,
+    Capability,
+    Material,
+    Part,
+    Plant,
+    StockItem,
+    envelope_field,
+    it_grade_in_range,
+    positive_or_null,
+)
+
+
+class Criticality(models.TextChoices):
+    PRODUCTION_STOPPED = "production_stopped", _("Production stopped")
+    DEGRADED = "degraded", _("Degraded")
+    PREVENTIVE = "preventive", _("Preventive")
+
+
+class PartRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    plant = models.ForeignKey(
+        Plant, on_delete=models.PROTECT, related_name="part_requests", verbose_name=_("requesting plant")
+    )
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("part")
+    )
+    number = models.CharField(_("number as written"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity_fulfilled = models.PositiveIntegerField(_("quantity fulfilled"), default=0, editable=False)
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    criticality = models.CharField(
+        _("criticality"), max_length=30, choices=Criticality.choices, default=Criticality.DEGRADED
+    )
+    import_price_usd = models.DecimalField(
+        _("import unit price (USD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    import_lead_time_days = models.PositiveIntegerField(_("import lead time (days)"), null=True, blank=True)
+    # Fabrication spec: taken from the part where the request does not state it.
+    material = models.ForeignKey(
+        Material, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("material")
+    )
+    processes = models.JSONField(_("processes"), default=list, blank=True)
+    diameter_mm = envelope_field(_("diameter (mm)"))
+    length_mm = envelope_field(_("length (mm)"))
+    weight_kg = envelope_field(_("weight (kg)"))
+    it_grade = models.PositiveSmallIntegerField(_("IT grade"), null=True, blank=True, validators=IT_GRADE_VALIDATORS)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    matched_at = models.DateTimeField(_("last matched at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("part request")
+        verbose_name_plural = _("part requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="request_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity_fulfilled__lte=F("quantity")), name="request_fulfilled_within_quantity"
+            ),
+            models.CheckConstraint(condition=it_grade_in_range("it_grade"), name="request_it_grade_range"),
+            models.CheckConstraint(condition=positive_or_null("diameter_mm"), name="request_diameter_positive"),
+            models.CheckConstraint(condition=positive_or_null("length_mm"), name="request_length_positive"),
+            models.CheckConstraint(condition=positive_or_null("weight_kg"), name="request_weight_positive"),
+        ]
+        indexes = [
+            # Reverse matching looks up open requests by part and by material.
+            models.Index(fields=["status", "part"], name="request_status_part_idx"),
+            models.Index(fields=["status", "material"], name="request_status_material_idx"),
+            models.Index(fields=["status", "needed_by"], name="request_status_needed_by_idx"),
+        ]
+
+    def __str__(self):
+        what = self.part.name if self.part_id else (self.number or self.description[:60])
+        return f"#{self.pk} {what} x{self.quantity} ({self.plant})"
+
+    @property
+    def quantity_outstanding(self):
+        return self.quantity - self.quantity_fulfilled
+
+
+class Match(models.Model):
+    class Source(models.TextChoices):
+        STOCK = "stock", _("Stock")
+        FABRICATION = "fabrication", _("Fabrication or repair")
+
+    class Origin(models.TextChoices):
+        ENGINE = "engine", _("Engine")
+        OFFER = "offer", _("Offer")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", _("Accepted")
+        SHIPPED = "shipped", _("Shipped")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Currency(models.TextChoices):
+        VES = "VES", _("Bolívares (VES)")
+        USD = "USD", _("US dollars (USD)")
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    stock_item = models.ForeignKey(
+        StockItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("stock item")
+    )
+    capability = models.ForeignKey(
+        Capability, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("capability")
+    )
+    source_plant = models.ForeignKey(
+        Plant, on_delete=models.PROTECT, related_name="source_matches", verbose_name=_("source plant")
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.ENGINE)
+    score = models.FloatField(
+        _("score"), default=0, validators=[MinValueValidator(0), MaxValueValidator(1)], db_index=True
+    )
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False, db_index=True
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quote_price = models.DecimalField(
+        _("quoted price"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    quote_currency = models.CharField(_("quote currency"), max_length=3, choices=Currency.choices, blank=True)
+    quote_lead_time_days = models.PositiveIntegerField(_("quoted lead time (days)"), null=True, blank=True)
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    usd_avoided = models.DecimalField(
+        _("USD avoided"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    ship_note = models.TextField(_("shipping note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="match_quantity_positive"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="match_score_range"),
+            models.CheckConstraint(
+                condition=(Q(source="stock") & Q(stock_item__isnull=False) & Q(capability__isnull=True))
+                | (Q(source="fabrication") & Q(capability__isnull=False) & Q(stock_item__isnull=True)),
+                name="match_source_consistent",
+            ),
+            # One match per request and source: a stock item, or a plant's workshop.
+            models.UniqueConstraint(
+                fields=["request", "stock_item"], condition=Q(source="stock"), name="match_unique_request_stock_item"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "source_plant"],
+                condition=Q(source="fabrication"),
+                name="match_unique_request_fabricator",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_price__isnull=True) | Q(quote_price__gte=0), name="match_quote_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="match_status_created_idx"),
+            models.Index(fields=["source_plant", "status"], name="match_source_plant_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_source_display()} {self.source_plant} → #{self.request_id}"
+
+    @property
+    def is_quoted(self):
+        return self.quote_price is not None and bool(self.quote_currency) and self.quote_lead_time_days is not None
+
+
+class MatchStatusChange(models.Model):
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="history", verbose_name=_("match"))
+    from_status = models.CharField(_("from"), max_length=20, choices=Match.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Match.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("match status change")
+        verbose_name_plural = _("match status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class RequestStatusChange(models.Model):
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request"))
+    from_status = models.CharField(_("from"), max_length=20, choices=PartRequest.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PartRequest.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request status change")
+        verbose_name_plural = _("request status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,132 @@
+"""Reads of the exchange: matching candidates, visibility, savings."""
+
+from django.db.models import Count, Q, QuerySet
+
+from inventory.models import Capability, StockItem
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
+from inventory.selectors import interchangeable_parts, plant_ids_for_user
+
+from .matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate
+from .models import Match, PartRequest
+
+
+def request_spec(part_request: PartRequest) -> RequestSpec:
+    plant = part_request.plant
+    return RequestSpec(
+        part_id=part_request.part_id,
+        quantity=max(part_request.quantity_outstanding, 1),
+        plant_id=part_request.plant_id,
+        latitude=plant.latitude,
+        longitude=plant.longitude,
+        needed_by=part_request.needed_by,
+        material_id=part_request.material_id,
+        processes=tuple(part_request.processes or ()),
+        diameter_mm=part_request.diameter_mm,
+        length_mm=part_request.length_mm,
+        weight_kg=part_request.weight_kg,
+        it_grade=part_request.it_grade,
+    )
+
+
+def stock_candidates(part_id: int | None) -> list[StockCandidate]:
+    """Exchangeable stock with units available of the part or of any part sharing one of its numbers. One query."""
+    if part_id is None:
+        return []
+    rows = (
+        StockItem.objects.filter(interchangeable_parts(part_id), exchangeable=True, quantity__gt=0)
+        .values_list(
+            "id", "part_id", "plant_id", "quantity", "reserved", "condition", "exchangeable",
+            "plant__latitude", "plant__longitude",
+        )
+    )
+    return [
+        StockCandidate(
+            stock_item_id=row[0], part_id=row[1], plant_id=row[2], quantity_available=row[3] - row[4],
+            condition=row[5], exchangeable=row[6], latitude=row[7], longitude=row[8],
+        )
+        for row in rows
+        if row[3] > row[4]
+    ]
+
+
+def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
+    """Capabilities for the request's processes at plants that could do them all. Two queries."""
+    if not spec.processes:
+        return []
+    capabilities = Capability.objects.filter(process__in=spec.processes)
+    if len(spec.processes) > 1:
+        plants_with_all = (
+            Capability.objects.filter(process__in=spec.processes)
+            .values("plant_id")
+            .annotate(processes=Count("process", distinct=True))
+            .filter(processes=len(set(spec.processes)))
+            .values("plant_id")
+        )
+        capabilities = capabilities.filter(plant_id__in=plants_with_all)
+    rows = list(
+        capabilities.values_list(
+            "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+            "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude",
+        )
+    )
+    if not rows:
+        return []
+    materials: dict[int, set[int]] = {}
+    for capability_id, material_id in Capability.materials.through.objects.filter(
+        capability_id__in=[row[0] for row in rows]
+    ).values_list("capability_id", "material_id"):
+        materials.setdefault(capability_id, set()).add(material_id)
+    return [
+        CapabilityCandidate(
+            capability_id=row[0], plant_id=row[1], process=row[2], material_ids=frozenset(materials.get(row[0], ())),
+            max_diameter_mm=row[3], max_length_mm=row[4], max_weight_kg=row[5], best_it_grade=row[6],
+            lead_time_days=row[7], latitude=row[8], longitude=row[9],
+        )
+        for row in rows
+    ]
+
+
+def source_records(plant_ids) -> dict[int, SourceRecord]:
+    """Each source plant's fulfilled and cancelled matches. One query."""
+    plant_ids = set(plant_ids)
+    if not plant_ids:
+        return {}
+    rows = (
+        Match.objects.filter(source_plant_id__in=plant_ids, status__in=[Match.Status.FULFILLED, Match.Status.CANCELLED])
+        .values("source_plant_id")
+        .annotate(
+            fulfilled=Count("id", filter=Q(status=Match.Status.FULFILLED)),
+            cancelled=Count("id", filter=Q(status=Match.Status.CANCELLED)),
+        )
+    )
+    return {row["source_plant_id"]: SourceRecord(row["fulfilled"], row["cancelled"]) for row in rows}
+
+
+def open_requests_for_stock_item(stock_item: StockItem) -> QuerySet:
+    """Open requests that a stock item could serve: same part or a shared number. Indexed lookups."""
+    return PartRequest.objects.filter(interchangeable_parts(stock_item.part_id), status=PartRequest.Status.OPEN)
+
+
+def open_requests_for_capability(capability: Capability) -> QuerySet:
+    """Open requests a capability may help serve: those needing its process, of one of its materials."""
+    requests = PartRequest.objects.filter(status=PartRequest.Status.OPEN).exclude(processes=[])
+    material_ids = list(capability.materials.values_list("id", flat=True))
+    if capability.process not in MATERIAL_INDEPENDENT_PROCESSES:
+        requests = requests.filter(Q(material_id__in=material_ids) | Q(material__isnull=True))
+    for limit_field, request_field in (
+        ("max_diameter_mm", "diameter_mm"),
+        ("max_length_mm", "length_mm"),
+        ("max_weight_kg", "weight_kg"),
+    ):
+        limit = getattr(capability, limit_field)
+        if limit is not None:
+            requests = requests.filter(Q(**{f"{request_field}__isnull": True}) | Q(**{f"{request_field}__lte": limit}))
+    return requests
+
+
+def matches_visible_to(user) -> QuerySet:
+    matches = Match.objects.all()
+    if user.is_staff:
+        return matches
+    plant_ids = plant_ids_for_user(user)
+    return matches.filter(Q(request__plant_id__in=plant_ids) | Q(source_plant_id__in=plant_ids))

@@ -1,0 +1,496 @@
+"""Every change of state in the exchange goes through these functions.
+
+The API, the admin, the Celery tasks and the management commands all call
+them, so a rule holds the same way whoever acts. Each is one transaction;
+tasks are enqueued only after it commits.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory import services as inventory_services
+from inventory.models import Capability, Part, Plant, StockItem
+from inventory.selectors import interchangeable_parts, part_find_by_number, plant_ids_for_user
+
+from . import matching, selectors
+from .errors import TransitionNotAllowed
+from .models import Match, MatchStatusChange, PartRequest, RequestStatusChange
+from .transitions import OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
+
+SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
+EDITABLE_REQUEST_FIELDS = {
+    "part", "number", "description", "quantity", "needed_by", "criticality", "import_price_usd",
+    "import_lead_time_days", "material", "processes", "diameter_mm", "length_mm", "weight_kg", "it_grade",
+}
+
+
+def _enqueue_after_commit(task_name, *args):
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: tasks.publish(task, *args))
+
+
+# Who may act
+
+
+def _require_staff(user):
+    if not (user and user.is_staff):
+        raise PermissionDenied(_("Only administrators may do this."))
+
+
+def _require_member(user, *plant_ids, allow_staff=False):
+    if allow_staff and user and user.is_staff:
+        return
+    if not plant_ids_for_user(user) & set(plant_ids):
+        raise PermissionDenied(_("You do not act for the plant concerned."))
+
+
+# Requests
+
+
+def _resolve_part(number: str, part: Part | None) -> Part | None:
+    if part is not None or not number:
+        return part
+    return part_find_by_number(number)
+
+
+def _fill_spec_from_part(part_request: PartRequest, given: set[str]) -> None:
+    part = part_request.part
+    if part is None:
+        return
+    for name in SPEC_FIELDS:
+        if name not in given or getattr(part_request, name) is None:
+            setattr(part_request, name, getattr(part, name))
+    if "processes" not in given or not part_request.processes:
+        part_request.processes = list(part.processes or [])
+    if part_request.import_price_usd is None:
+        part_request.import_price_usd = part.import_price_usd
+
+
+def _validate_request(part_request: PartRequest) -> None:
+    if part_request.part_id is None and not part_request.number and not part_request.description.strip():
+        raise ValidationError({"part": [_("Name the part, its number or describe it.")]})
+    part_request.processes = sorted(set(part_request.processes or []))
+    part_request.full_clean(exclude=["created_by"])
+
+
+def _record_request_status(part_request, from_status, user, note=""):
+    RequestStatusChange.objects.create(
+        request=part_request, from_status=from_status, to_status=part_request.status, user=user, note=note
+    )
+
+
+@transaction.atomic
+def part_request_create(*, plant: Plant, user, number: str = "", part: Part | None = None, **fields) -> PartRequest:
+    _require_member(user, plant.pk)
+    part_request = PartRequest(plant=plant, created_by=user, number=number.strip(), **fields)
+    part_request.part = _resolve_part(part_request.number, part)
+    _fill_spec_from_part(part_request, {name for name, value in fields.items() if value is not None})
+    _validate_request(part_request)
+    part_request.save()
+    _record_request_status(part_request, "", user)
+    _enqueue_after_commit("match_request", part_request.pk)
+    return part_request
+
+
+@transaction.atomic
+def part_request_update(*, part_request: PartRequest, user, **fields) -> PartRequest:
+    part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+    _require_member(user, part_request.plant_id, allow_staff=True)
+    if part_request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("Only an open request can be changed."))
+    unknown = set(fields) - EDITABLE_REQUEST_FIELDS
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+    if "quantity" in fields and fields["quantity"] < part_request.quantity_fulfilled:
+        raise ValidationError({"quantity": [_("Cannot be less than what has already been received.")]})
+    for name, value in fields.items():
+        setattr(part_request, name, value)
+    if "number" in fields and "part" not in fields:
+        part_request.part = _resolve_part(part_request.number, None) or part_request.part
+    if "part" in fields or "number" in fields:
+        _fill_spec_from_part(part_request, {name for name, value in fields.items() if value is not None})
+    _validate_request(part_request)
+    part_request.save()
+    _enqueue_after_commit("match_request", part_request.pk)
+    return part_request
+
+
+@transaction.atomic
+def part_request_cancel(*, part_request: PartRequest, user, note: str = "") -> PartRequest:
+    part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+    _require_member(user, part_request.plant_id, allow_staff=True)
+    if part_request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("Only an open request can be cancelled."))
+    _close_request(part_request, PartRequest.Status.CANCELLED, user, note)
+    return part_request
+
+
+def _close_request(part_request, status, user, note):
+    """Close a locked request; its open matches are declined and their reservations released."""
+    matches = list(
+        Match.objects.select_for_update().filter(request=part_request, status__in=OPEN_STATUSES).order_by("pk")
+    )
+    if any(match.status == Match.Status.SHIPPED for match in matches):
+        raise TransitionNotAllowed(_("Units are in transit for this request: receive them first."))
+    for match in matches:
+        if match.status == Match.Status.ACCEPTED:
+            _release(match)
+            _set_match_status(match, Match.Status.CANCELLED, user, note)
+        else:
+            _set_match_status(match, Match.Status.DECLINED, user, note)
+    from_status = part_request.status
+    part_request.status = status
+    part_request.save(update_fields=["status", "updated_at"])
+    _record_request_status(part_request, from_status, user, note)
+
+
+def part_requests_expire(*, today: date | None = None) -> int:
+    """Expire open requests whose date passed more than the grace period ago. Safe to run again."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=settings.REQUEST_EXPIRY_GRACE_DAYS)
+    expired = 0
+    for request_id in PartRequest.objects.filter(
+        status=PartRequest.Status.OPEN, needed_by__lt=cutoff
+    ).values_list("id", flat=True):
+        with transaction.atomic():
+            part_request = PartRequest.objects.select_for_update().get(pk=request_id)
+            if part_request.status != PartRequest.Status.OPEN:
+                continue
+            try:
+                _close_request(part_request, PartRequest.Status.EXPIRED, None, _("Past its date."))
+            except TransitionNotAllowed:
+                continue
+            expired += 1
+    return expired
+
+
+# The engine
+
+
+def part_request_match(*, part_request_id: int, today: date | None = None) -> list[Match]:
+    """Run the engine for one request: create, refresh or withdraw its proposals. Idempotent."""
+    with transaction.atomic():
+        part_request = PartRequest.objects.select_for_update(of=("self",)).select_related("plant").get(pk=part_request_id)
+        if part_request.status != PartRequest.Status.OPEN:
+            return []
+        spec = selectors.request_spec(part_request)
+        stock = selectors.stock_candidates(part_request.part_id)
+        capabilities = selectors.capability_candidates(spec)
+        records = selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
+        proposals = matching.rank(
+            spec,
+            stock,
+            capabilities,
+            records,
+            weights=settings.MATCHING_WEIGHTS,
+            distance_half_km=settings.MATCHING_DISTANCE_HALF_KM,
+            today=today or timezone.localdate(),
+            top_n=settings.MATCHING_TOP_N,
+        )
+        return _save_proposals(part_request, proposals)
+
+
+def _match_key(match: Match):
+    return (match.source, match.stock_item_id if match.source == Match.Source.STOCK else match.source_plant_id)
+
+
+def _save_proposals(part_request, proposals) -> list[Match]:
+    existing = {_match_key(match): match for match in part_request.matches.all()}
+    to_create, to_update, kept_ids = [], [], []
+    for proposal in proposals:
+        match = existing.get(proposal.key)
+        if match is None:
+            to_create.append(
+                Match(
+                    request=part_request,
+                    source=proposal.source,
+                    stock_item_id=proposal.stock_item_id,
+                    capability_id=proposal.capability_id,
+                    source_plant_id=proposal.plant_id,
+                    origin=Match.Origin.ENGINE,
+                    score=proposal.score,
+                    explanation=proposal.explanation,
+                    distance_km=proposal.distance_km,
+                    quantity=proposal.quantity,
+                )
+            )
+            continue
+        kept_ids.append(match.pk)
+        if match.status == Match.Status.PROPOSED:
+            match.score, match.explanation, match.distance_km = proposal.score, proposal.explanation, proposal.distance_km
+            if match.origin == Match.Origin.ENGINE and match.quote_price is None:
+                match.quantity = proposal.quantity
+            to_update.append(match)
+    # Engine proposals nobody reviewed that are no longer among the best: withdraw them.
+    part_request.matches.filter(origin=Match.Origin.ENGINE, status=Match.Status.PROPOSED).exclude(
+        pk__in=kept_ids
+    ).delete()
+    Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
+    created = Match.objects.bulk_create(to_create)
+    MatchStatusChange.objects.bulk_create(
+        MatchStatusChange(match=match, from_status="", to_status=Match.Status.PROPOSED) for match in created
+    )
+    part_request.matched_at = timezone.now()
+    part_request.save(update_fields=["matched_at"])
+    return to_update + created
+
+
+# Match lifecycle
+
+
+def _lock_match(match: Match) -> Match:
+    return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
+
+
+def _set_match_status(match, to_status, user, note=""):
+    from_status = match.status
+    match.status = to_status
+    if to_status == Match.Status.FULFILLED:
+        match.fulfilled_at = timezone.now()
+    match.save()
+    MatchStatusChange.objects.create(match=match, from_status=from_status, to_status=to_status, user=user, note=note)
+
+
+def _transition(match, action, user, note=""):
+    allowed_from, to_status = TRANSITIONS[action]
+    if match.status not in allowed_from:
+        raise TransitionNotAllowed(
+            _("Cannot %(action)s a match that is %(status)s.")
+            % {"action": action, "status": Match.Status(match.status).label}
+        )
+    _set_match_status(match, to_status, user, note)
+
+
+def _notify(match, event, user):
+    _enqueue_after_commit("notify_match_event", match.pk, event, user.pk if user else None)
+
+
+def _release(match):
+    if match.source == Match.Source.STOCK:
+        inventory_services.stock_release(stock_item_id=match.stock_item_id, quantity=match.quantity)
+
+
+@transaction.atomic
+def match_approve(*, match: Match, user) -> Match:
+    _require_staff(user)
+    match = _lock_match(match)
+    _transition(match, "approve", user)
+    _notify(match, "approved", user)
+    return match
+
+
+@transaction.atomic
+def match_reject(*, match: Match, user, reason: str) -> Match:
+    _require_staff(user)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the match is rejected.")]})
+    match = _lock_match(match)
+    match.reject_reason = reason.strip()
+    _transition(match, "reject", user, reason.strip())
+    return match
+
+
+@transaction.atomic
+def match_quote(
+    *, match: Match, user, price: Decimal, currency: str, lead_time_days: int, quantity: int | None = None
+) -> Match:
+    _require_member(user, match.source_plant_id)
+    match = _lock_match(match)
+    if match.status not in QUOTABLE:
+        raise TransitionNotAllowed(
+            _("A match can be quoted only while proposed or approved; this one is %(status)s.")
+            % {"status": Match.Status(match.status).label}
+        )
+    _apply_quote(match, price=price, currency=currency, lead_time_days=lead_time_days, quantity=quantity)
+    match.save()
+    MatchStatusChange.objects.create(
+        match=match, from_status=match.status, to_status=match.status, user=user,
+        note=_("Quoted %(price)s %(currency)s, %(days)d days, %(quantity)d units.")
+        % {"price": match.quote_price, "currency": match.quote_currency, "days": match.quote_lead_time_days,
+           "quantity": match.quantity},
+    )
+    _notify(match, "quoted", user)
+    return match
+
+
+def _apply_quote(match, *, price, currency, lead_time_days, quantity):
+    errors = {}
+    if currency not in Match.Currency.values:
+        errors["currency"] = [_("Choose VES or USD.")]
+    if price is None or Decimal(price) < 0:
+        errors["price"] = [_("A price cannot be negative.")]
+    if lead_time_days is None or lead_time_days < 0:
+        errors["lead_time_days"] = [_("A lead time cannot be negative.")]
+    if quantity is not None:
+        outstanding = match.request.quantity_outstanding
+        if not 1 <= quantity <= outstanding:
+            errors["quantity"] = [_("Offer between 1 and %(outstanding)d units.") % {"outstanding": outstanding}]
+        if match.source == Match.Source.STOCK and quantity > match.stock_item.quantity_available:
+            errors["quantity"] = [_("The stock item holds fewer units available.")]
+    if errors:
+        raise ValidationError(errors)
+    match.quote_price = Decimal(price)
+    match.quote_currency = currency
+    match.quote_lead_time_days = lead_time_days
+    match.quoted_at = timezone.now()
+    if quantity is not None:
+        match.quantity = quantity
+
+
+@transaction.atomic
+def match_accept(*, match: Match, user) -> Match:
+    _require_member(user, match.request.plant_id)
+    match = _lock_match(match)
+    if match.request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("The request is no longer open."))
+    if match.status == Match.Status.APPROVED and not match.is_quoted:
+        raise TransitionNotAllowed(_("The source has not quoted yet."))
+    _transition(match, "accept", user)
+    if match.source == Match.Source.STOCK:
+        inventory_services.stock_reserve(stock_item_id=match.stock_item_id, quantity=match.quantity)
+    _notify(match, "accepted", user)
+    return match
+
+
+@transaction.atomic
+def match_ship(*, match: Match, user, note: str = "") -> Match:
+    _require_member(user, match.source_plant_id)
+    match = _lock_match(match)
+    match.ship_note = (note or "").strip()
+    _transition(match, "ship", user, match.ship_note)
+    _notify(match, "shipped", user)
+    return match
+
+
+@transaction.atomic
+def match_fulfil(*, match: Match, user) -> Match:
+    _require_member(user, match.request.plant_id)
+    match = _lock_match(match)
+    _transition(match, "fulfil", user)
+    if match.source == Match.Source.STOCK:
+        inventory_services.stock_transfer_out(
+            stock_item_id=match.stock_item_id, quantity=match.quantity, user=user, match=match.pk,
+            note=_("To %(plant)s, request #%(request)d") % {"plant": match.request.plant, "request": match.request_id},
+        )
+    part_request = PartRequest.objects.select_for_update().get(pk=match.request_id)
+    part_request.quantity_fulfilled = min(part_request.quantity, part_request.quantity_fulfilled + match.quantity)
+    part_request.save(update_fields=["quantity_fulfilled", "updated_at"])
+    price = part_request.import_price_usd
+    match.usd_avoided = None if price is None else (price * match.quantity).quantize(Decimal("0.01"))
+    match.save(update_fields=["usd_avoided", "updated_at"])
+    if part_request.quantity_fulfilled >= part_request.quantity:
+        _close_served_request(part_request, user)
+    _notify(match, "fulfilled", user)
+    return match
+
+
+def _close_served_request(part_request, user):
+    # Proposals still waiting are no longer needed; accepted ones stay for the requester to settle.
+    for waiting in Match.objects.select_for_update().filter(
+        request=part_request, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED]
+    ).order_by("pk"):
+        _set_match_status(waiting, Match.Status.DECLINED, user, _("The request has been fully served."))
+    from_status = part_request.status
+    part_request.status = PartRequest.Status.FULFILLED
+    part_request.save(update_fields=["status", "updated_at"])
+    _record_request_status(part_request, from_status, user)
+
+
+@transaction.atomic
+def match_decline(*, match: Match, user, note: str = "") -> Match:
+    _require_member(user, match.request.plant_id, match.source_plant_id, allow_staff=True)
+    match = _lock_match(match)
+    _transition(match, "decline", user, note)
+    return match
+
+
+@transaction.atomic
+def match_cancel(*, match: Match, user, note: str = "") -> Match:
+    _require_member(user, match.request.plant_id, match.source_plant_id, allow_staff=True)
+    match = _lock_match(match)
+    if match.status == Match.Status.SHIPPED and user.is_staff:
+        # Units in transit: only an administrator may resolve the match by cancelling it.
+        _set_match_status(match, Match.Status.CANCELLED, user, note)
+    else:
+        _transition(match, "cancel", user, note)
+    _release(match)
+    _notify(match, "cancelled", user)
+    return match
+
+
+@transaction.atomic
+def match_offer_create(
+    *,
+    part_request: PartRequest,
+    user,
+    price: Decimal,
+    currency: str,
+    lead_time_days: int,
+    quantity: int | None = None,
+    stock_item: StockItem | None = None,
+    capability: Capability | None = None,
+) -> Match:
+    """A plant offers its own stock item or capability on an open request."""
+    if (stock_item is None) == (capability is None):
+        raise ValidationError({"stock_item": [_("Offer either a stock item or a capability.")]})
+    source = stock_item or capability
+    _require_member(user, source.plant_id)
+    part_request = PartRequest.objects.select_for_update().select_related("plant").get(pk=part_request.pk)
+    if part_request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("The request is no longer open."))
+    if stock_item is not None:
+        if part_request.part_id is None or not PartRequest.objects.filter(
+            interchangeable_parts(stock_item.part_id), pk=part_request.pk
+        ).exists():
+            raise ValidationError({"stock_item": [_("This stock item is not the requested part.")]})
+        if not stock_item.exchangeable or stock_item.quantity_available < 1:
+            raise ValidationError({"stock_item": [_("This stock item has no exchangeable units available.")]})
+        key = {"stock_item": stock_item}
+    else:
+        key = {"source_plant_id": capability.plant_id, "source": Match.Source.FABRICATION}
+    match = Match.objects.filter(request=part_request, **key).first()
+    if match is not None and match.status not in QUOTABLE:
+        raise TransitionNotAllowed(_("This source has already been considered for the request."))
+    if match is None:
+        match = Match(
+            request=part_request,
+            source=Match.Source.STOCK if stock_item else Match.Source.FABRICATION,
+            stock_item=stock_item,
+            capability=capability,
+            source_plant_id=source.plant_id,
+            quantity=1,
+        )
+    match.origin = Match.Origin.OFFER
+    _apply_quote(
+        match, price=price, currency=currency, lead_time_days=lead_time_days,
+        quantity=quantity or _offer_quantity(part_request, stock_item),
+    )
+    match.distance_km = matching.great_circle_km(
+        part_request.plant.latitude, part_request.plant.longitude, source.plant.latitude, source.plant.longitude
+    )
+    match.explanation = match.explanation or {
+        "summary": _("Offered by %(plant)s.") % {"plant": source.plant},
+        "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
+    }
+    is_new = match.pk is None
+    match.save()
+    MatchStatusChange.objects.create(
+        match=match, from_status="" if is_new else match.status, to_status=match.status, user=user,
+        note=_("Offer"),
+    )
+    _notify(match, "offered", user)
+    return match
+
+
+def _offer_quantity(part_request, stock_item):
+    if stock_item is None:
+        return part_request.quantity_outstanding
+    return max(1, min(part_request.quantity_outstanding, stock_item.quantity_available))

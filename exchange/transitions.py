@@ -1,0 +1,22 @@
+"""The match lifecycle in one table: the only moves a match can make."""
+
+from .models import Match
+
+S = Match.Status
+
+# action -> (statuses it is allowed from, status it leads to)
+TRANSITIONS = {
+    "approve": ({S.PROPOSED}, S.APPROVED),
+    "reject": ({S.PROPOSED, S.APPROVED}, S.REJECTED),
+    "accept": ({S.APPROVED}, S.ACCEPTED),
+    "ship": ({S.ACCEPTED}, S.SHIPPED),
+    "fulfil": ({S.ACCEPTED, S.SHIPPED}, S.FULFILLED),
+    "decline": ({S.PROPOSED, S.APPROVED}, S.DECLINED),
+    "cancel": ({S.ACCEPTED}, S.CANCELLED),
+}
+# Quoting changes no status but is allowed only before the requester commits.
+QUOTABLE = {S.PROPOSED, S.APPROVED}
+# Matches that still hold a claim on the request.
+OPEN_STATUSES = {S.PROPOSED, S.APPROVED, S.ACCEPTED, S.SHIPPED}
+# Matches whose source holds units reserved for the request.
+RESERVING_STATUSES = {S.ACCEPTED, S.SHIPPED}

@@ -1,0 +1,292 @@
+"""Every write to the inventory goes through these functions.
+
+Stock quantities change only here, each change recorded in the ledger
+(StockMovement) in the same transaction, so that the sum of an item's
+movements always equals its quantity.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, ProtectedError
+from django.utils.translation import gettext as _
+
+from .errors import ConflictError, InsufficientStock
+from .events import capability_changed, stock_available
+from .models import Capability, Material, MaterialDesignation, Membership, Part, PartNumber, Plant, StockItem, StockMovement
+from .normalization import normalize_code
+
+
+@dataclass(frozen=True)
+class NumberSpec:
+    brand: str
+    number: str
+
+
+def _announce_stock_available(stock_item_id):
+    transaction.on_commit(lambda: stock_available.send(sender=StockItem, stock_item_id=stock_item_id))
+
+
+def _announce_capability_changed(capability_id):
+    transaction.on_commit(lambda: capability_changed.send(sender=Capability, capability_id=capability_id))
+
+
+# Plants and memberships
+
+
+def plant_create(**fields) -> Plant:
+    plant = Plant(**fields)
+    plant.full_clean()
+    plant.save()
+    return plant
+
+
+def plant_update(*, plant: Plant, **fields) -> Plant:
+    for name, value in fields.items():
+        setattr(plant, name, value)
+    plant.full_clean()
+    plant.save()
+    return plant
+
+
+def membership_create(*, user, plant: Plant, role: str = Membership.Role.MEMBER) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, plant=plant, defaults={"role": role})
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    membership.delete()
+
+
+# Materials
+
+
+@transaction.atomic
+def material_create(*, name: str, family: str, designations: Iterable[str] = (), note: str = "") -> Material:
+    material = Material(name=name, family=family, note=note)
+    material.full_clean()
+    material.save()
+    material_add_designations(material=material, designations=designations)
+    return material
+
+
+def material_add_designations(*, material: Material, designations: Iterable[str]) -> None:
+    for designation in designations:
+        normalized = normalize_code(designation)
+        if not normalized:
+            continue
+        existing = MaterialDesignation.objects.filter(normalized=normalized).select_related("material").first()
+        if existing is None:
+            MaterialDesignation.objects.create(material=material, designation=designation.strip())
+        elif existing.material_id != material.pk:
+            raise ConflictError(
+                _("The designation %(designation)s already names %(material)s.")
+                % {"designation": designation, "material": existing.material}
+            )
+
+
+# Catalogue
+
+
+@transaction.atomic
+def part_create(*, name: str, numbers: Iterable[NumberSpec] = (), processes: Iterable[str] = (), **fields) -> Part:
+    part = Part(name=name, processes=sorted(set(processes)), **fields)
+    part.full_clean()
+    part.save()
+    part_add_numbers(part=part, numbers=numbers)
+    return part
+
+
+@transaction.atomic
+def part_update(*, part: Part, numbers: Iterable[NumberSpec] | None = None, **fields) -> Part:
+    if "processes" in fields:
+        fields["processes"] = sorted(set(fields["processes"]))
+    for name, value in fields.items():
+        setattr(part, name, value)
+    part.full_clean()
+    part.save()
+    if numbers is not None:
+        part.numbers.all().delete()
+        part_add_numbers(part=part, numbers=numbers)
+    return part
+
+
+def part_add_numbers(*, part: Part, numbers: Iterable[NumberSpec]) -> None:
+    seen = set(part.numbers.values_list("brand", "normalized"))
+    for spec in numbers:
+        brand, number = spec.brand.strip(), spec.number.strip()
+        key = (brand, normalize_code(number))
+        if not key[1] or key in seen:
+            continue
+        seen.add(key)
+        PartNumber.objects.create(part=part, brand=brand, number=number)
+
+
+# Stock
+
+
+def _record_movement(*, stock_item_id, delta, reason, user=None, match=None, note=""):
+    return StockMovement.objects.create(
+        stock_item_id=stock_item_id, delta=delta, reason=reason, user=user, match=match, note=note[:300]
+    )
+
+
+@transaction.atomic
+def stock_item_create(
+    *,
+    plant: Plant,
+    part: Part,
+    quantity: int = 0,
+    condition: str = StockItem.Condition.NEW,
+    location: str = "",
+    exchangeable: bool = True,
+    user=None,
+    reason: str = StockMovement.Reason.COUNT,
+) -> StockItem:
+    if quantity < 0:
+        raise ConflictError(_("A quantity cannot be negative."))
+    item = StockItem(plant=plant, part=part, condition=condition, location=location, exchangeable=exchangeable)
+    item.full_clean()
+    item.save()
+    if quantity:
+        stock_adjust(stock_item=item, delta=quantity, reason=reason, user=user)
+    elif exchangeable:
+        _announce_stock_available(item.pk)
+    return item
+
+
+@transaction.atomic
+def stock_item_update(*, stock_item: StockItem, user=None, quantity: int | None = None, **fields) -> StockItem:
+    """Change an item's descriptive fields and, if given, set its counted quantity through the ledger."""
+    became_exchangeable = fields.get("exchangeable") and not stock_item.exchangeable
+    for name, value in fields.items():
+        setattr(stock_item, name, value)
+    stock_item.full_clean(exclude=["quantity", "reserved"])
+    stock_item.save(update_fields=[*fields.keys(), "updated_at"] if fields else ["updated_at"])
+    if quantity is not None:
+        stock_set_quantity(stock_item=stock_item, quantity=quantity, user=user)
+    if became_exchangeable:
+        _announce_stock_available(stock_item.pk)
+    return stock_item
+
+
+def stock_item_delete(*, stock_item: StockItem) -> None:
+    if stock_item.reserved:
+        raise ConflictError(_("This stock item holds reserved units; release them before deleting it."))
+    if stock_item.movements.exists():
+        raise ConflictError(
+            _("This stock item has a ledger history and cannot be deleted; count it down to zero instead.")
+        )
+    stock_item.delete()
+
+
+@transaction.atomic
+def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user=None, match=None, note="") -> StockItem:
+    """Add ``delta`` units (negative to remove) and record the movement.
+
+    One conditional update: never below zero and never below what is reserved.
+    """
+    if delta == 0:
+        return stock_item
+    updated = StockItem.objects.filter(pk=stock_item.pk, quantity__gte=F("reserved") - delta).update(
+        quantity=F("quantity") + delta
+    )
+    if not updated:
+        raise InsufficientStock(
+            _("Cannot remove %(units)d units: they are reserved or not in stock.") % {"units": -delta}
+        )
+    _record_movement(stock_item_id=stock_item.pk, delta=delta, reason=reason, user=user, match=match, note=note)
+    stock_item.refresh_from_db(fields=["quantity", "reserved", "updated_at"])
+    if delta > 0 and stock_item.exchangeable:
+        _announce_stock_available(stock_item.pk)
+    return stock_item
+
+
+@transaction.atomic
+def stock_set_quantity(
+    *, stock_item: StockItem, quantity: int, user=None, reason: str = StockMovement.Reason.COUNT, note=""
+) -> StockItem:
+    """Record a physical count: the ledger receives the difference."""
+    if quantity < 0:
+        raise ConflictError(_("A quantity cannot be negative."))
+    locked = StockItem.objects.select_for_update().get(pk=stock_item.pk)
+    stock_adjust(stock_item=stock_item, delta=quantity - locked.quantity, reason=reason, user=user, note=note)
+    stock_item.refresh_from_db(fields=["quantity", "reserved", "updated_at"])
+    return stock_item
+
+
+def stock_reserve(*, stock_item_id: int, quantity: int) -> None:
+    """Hold ``quantity`` units for a match; raises InsufficientStock if they are not available.
+
+    One conditional update, so two callers can never hold the same unit.
+    """
+    updated = StockItem.objects.filter(pk=stock_item_id, reserved__lte=F("quantity") - quantity).update(
+        reserved=F("reserved") + quantity
+    )
+    if not updated:
+        raise InsufficientStock(_("The units are no longer available at the source."))
+
+
+def stock_release(*, stock_item_id: int, quantity: int) -> None:
+    updated = StockItem.objects.filter(pk=stock_item_id, reserved__gte=quantity).update(
+        reserved=F("reserved") - quantity
+    )
+    if not updated:
+        raise ConflictError(_("Cannot release more units than are reserved."))
+    _announce_stock_available(stock_item_id)
+
+
+@transaction.atomic
+def stock_transfer_out(*, stock_item_id: int, quantity: int, user=None, match=None, note="") -> None:
+    """Move reserved units out of the store (they left for the requesting plant)."""
+    updated = StockItem.objects.filter(pk=stock_item_id, reserved__gte=quantity, quantity__gte=quantity).update(
+        quantity=F("quantity") - quantity, reserved=F("reserved") - quantity
+    )
+    if not updated:
+        raise InsufficientStock(_("The reserved units are no longer in stock."))
+    _record_movement(
+        stock_item_id=stock_item_id,
+        delta=-quantity,
+        reason=StockMovement.Reason.TRANSFER_OUT,
+        user=user,
+        match=match,
+        note=note,
+    )
+
+
+# Capabilities
+
+
+@transaction.atomic
+def capability_create(*, plant: Plant, process: str, materials: Iterable[Material] = (), **fields) -> Capability:
+    capability = Capability(plant=plant, process=process, **fields)
+    capability.full_clean()
+    capability.save()
+    capability.materials.set(materials)
+    _announce_capability_changed(capability.pk)
+    return capability
+
+
+@transaction.atomic
+def capability_update(
+    *, capability: Capability, materials: Iterable[Material] | None = None, **fields
+) -> Capability:
+    for name, value in fields.items():
+        setattr(capability, name, value)
+    capability.full_clean()
+    capability.save()
+    if materials is not None:
+        capability.materials.set(materials)
+    _announce_capability_changed(capability.pk)
+    return capability
+
+
+def capability_delete(*, capability: Capability) -> None:
+    try:
+        capability.delete()
+    except ProtectedError as error:
+        raise ConflictError(_("This capability is referenced by matches and cannot be deleted.")) from error

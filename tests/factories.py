@@ -1,0 +1,86 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from inventory import services as inventory_services
+from inventory.models import Capability, Material, Membership, Part, PartNumber, Plant, StockItem
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-1234")
+
+    @factory.post_generation
+    def save_password(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class PlantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plant
+
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    kind = Plant.Kind.PLANT
+    ownership = Plant.Ownership.STATE
+    sector = "food"
+    state = "Carabobo"
+    city = "Valencia"
+    latitude = 10.16
+    longitude = -68.0
+
+
+class ShopFactory(PlantFactory):
+    name = factory.Sequence(lambda n: f"Shop {n}")
+    kind = Plant.Kind.MACHINE_SHOP
+    ownership = Plant.Ownership.PRIVATE
+    sector = "machining"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    plant = factory.SubFactory(PlantFactory)
+    role = Membership.Role.MEMBER
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    name = factory.Sequence(lambda n: f"Steel {n}")
+    family = Material.Family.CARBON_STEEL
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Part
+
+    name = factory.Sequence(lambda n: f"Part {n}")
+    category = "bearing"
+    import_price_usd = "40.00"
+
+    @factory.post_generation
+    def numbers(part, create, extracted, **kwargs):
+        if create:
+            for brand, number in extracted or [("generic", f"P-{part.pk}")]:
+                PartNumber.objects.create(part=part, brand=brand, number=number)
+
+
+def stock_item(*, plant=None, part=None, quantity=5, **fields) -> StockItem:
+    """A stock item whose quantity came in through the ledger, as in real use."""
+    return inventory_services.stock_item_create(
+        plant=plant or PlantFactory(), part=part or PartFactory(), quantity=quantity, **fields
+    )
+
+
+def capability(*, plant=None, process="turning", materials=(), **fields) -> Capability:
+    return inventory_services.capability_create(
+        plant=plant or ShopFactory(), process=process, materials=materials, **fields
+    )
