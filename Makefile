@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` serves the demo, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test demo worker beat messages bench-eval clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST)
+
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: $(VENV)/.runtime
+	$(VENV)/bin/celery -A config worker -l info --concurrency 2
+
+beat: $(VENV)/.runtime
+	$(VENV)/bin/celery -A config beat -l info
+
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench-eval: $(VENV)/.runtime
+	$(PY) bench/evaluate_matching.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
