@@ -61,6 +61,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
 class PartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Part
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Part {n}")
     category = "bearing"
