@@ -1,0 +1,56 @@
+"""The stock and exchange invariants, checked over the whole database.
+
+Used by bench/load.py after a load run and by tests/reliability after fault
+injection. Each check is one aggregate query, so it stays cheap on a large
+database. Call after django.setup().
+"""
+
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Least
+
+from exchange.models import Match, PartRequest
+from exchange.transitions import RESERVING_STATUSES
+from inventory.models import StockItem, StockMovement
+
+
+def _sum_of(queryset, *, per, field):
+    """A correlated subquery: the sum of ``field`` over the rows of ``queryset`` whose ``per`` is the outer row."""
+    total = (
+        queryset.filter(**{per: OuterRef("pk")}).order_by().values(per).annotate(total=Sum(field)).values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def invariant_violations() -> list[str]:
+    """Every broken invariant, one readable line each; an empty list means the data is consistent."""
+    violations = []
+
+    ledger_sum = _sum_of(StockMovement.objects, per="stock_item", field="delta")
+    for item_id, quantity, ledger in (
+        StockItem.objects.annotate(ledger=ledger_sum).exclude(quantity=F("ledger")).values_list("id", "quantity", "ledger")
+    ):
+        violations.append(f"stock item {item_id}: quantity {quantity} but its ledger sums to {ledger}")
+
+    for item_id, quantity, reserved in StockItem.objects.filter(
+        Q(reserved__lt=0) | Q(reserved__gt=F("quantity"))
+    ).values_list("id", "quantity", "reserved"):
+        violations.append(f"stock item {item_id}: reserved {reserved} outside 0..{quantity}")
+
+    held = _sum_of(
+        Match.objects.filter(source=Match.Source.STOCK, status__in=RESERVING_STATUSES), per="stock_item", field="quantity"
+    )
+    for item_id, reserved, holding in (
+        StockItem.objects.annotate(holding=held).exclude(reserved=F("holding")).values_list("id", "reserved", "holding")
+    ):
+        violations.append(f"stock item {item_id}: reserved {reserved} but accepted or shipped matches hold {holding}")
+
+    delivered = _sum_of(Match.objects.filter(status=Match.Status.FULFILLED), per="request", field="quantity")
+    for request_id, fulfilled, expected in (
+        PartRequest.objects.annotate(expected=Least(delivered, F("quantity"), output_field=IntegerField()))
+        .exclude(quantity_fulfilled=F("expected"))
+        .values_list("id", "quantity_fulfilled", "expected")
+    ):
+        violations.append(
+            f"request {request_id}: quantity_fulfilled {fulfilled} but its fulfilled matches deliver {expected}"
+        )
+    return violations

@@ -1,0 +1,53 @@
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.urls import Resolver404, resolve
+
+from config.celery import app as celery_app
+
+# CI points the worker test in tests/exchange at Redis database 15; these tests use 13 so the two never share a queue.
+TEST_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
+RELIABILITY_BROKER_URL = re.sub(r"/\d+$", "/13", TEST_BROKER_URL) if TEST_BROKER_URL else ""
+
+requires_real_services = pytest.mark.skipif(
+    not TEST_BROKER_URL or connection.vendor != "postgresql",
+    reason="needs PostgreSQL and a real broker (set CELERY_TEST_BROKER_URL)",
+)
+
+
+@contextmanager
+def celery_publishing_to(broker_url):
+    """Publish tasks to ``broker_url`` instead of running them in-process, until the block ends."""
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    saved_eager = celery_app.conf.task_always_eager
+
+    def forget_connections():
+        # Celery caches its connection and producer pools per app; drop them so the next publish uses the new URL.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    os.environ["CELERY_BROKER_URL"] = broker_url
+    celery_app.conf.task_always_eager = False
+    forget_connections()
+    try:
+        yield
+    finally:
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
+        celery_app.conf.task_always_eager = saved_eager
+        forget_connections()
+
+
+def api_route(path):
+    """The path, or a skip while the API that serves it is not in place."""
+    try:
+        resolve(path)
+    except Resolver404:
+        pytest.skip(f"{path} is not served yet")
+    return path

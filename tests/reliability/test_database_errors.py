@@ -1,0 +1,69 @@
+import pytest
+from django.db import IntegrityError
+
+from bench.invariants import invariant_violations
+from exchange import services as exchange_services
+from exchange.models import Match
+from inventory import services as inventory_services
+from inventory.models import StockMovement
+from tests.conftest import client_for
+
+from .real_services import api_route
+from .world import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def break_ledger_writes(monkeypatch):
+    """From the call on, each ledger insert violates a database constraint, after the stock row was updated."""
+    record_movement = inventory_services._record_movement
+
+    def record_a_zero_movement(**fields):
+        return record_movement(**{**fields, "delta": 0})
+
+    return lambda: monkeypatch.setattr(inventory_services, "_record_movement", record_a_zero_movement)
+
+
+def _snapshot(world, match):
+    world.stock.refresh_from_db()
+    match.refresh_from_db()
+    match.request.refresh_from_db()
+    return {
+        "match_status": match.status,
+        "usd_avoided": match.usd_avoided,
+        "request_fulfilled": match.request.quantity_fulfilled,
+        "request_status": match.request.status,
+        "quantity": world.stock.quantity,
+        "reserved": world.stock.reserved,
+        "ledger": list(StockMovement.objects.order_by("pk").values_list("pk", "delta")),
+    }
+
+
+def test_failed_ledger_write_during_fulfil_leaves_nothing_half_written(break_ledger_writes):
+    world = World(units=5)
+    match = world.accepted_offer(2)
+    before = _snapshot(world, match)
+    break_ledger_writes()
+
+    with pytest.raises(IntegrityError):
+        exchange_services.match_fulfil(match=match, user=world.requester)
+
+    assert _snapshot(world, match) == before
+    assert before["match_status"] == Match.Status.ACCEPTED
+    assert before["reserved"] == 2
+    assert invariant_violations() == []
+
+
+def test_api_caller_gets_a_clear_error_when_fulfil_fails_in_the_database(break_ledger_writes):
+    world = World(units=5)
+    match = world.accepted_offer(2)
+    before = _snapshot(world, match)
+    break_ledger_writes()
+
+    response = client_for(world.requester).post(api_route(f"/api/matches/{match.pk}/fulfil/"))
+
+    assert response.status_code == 409
+    assert response.json()["detail"]
+    assert _snapshot(world, match) == before
+    assert invariant_violations() == []

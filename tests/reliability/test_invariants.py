@@ -1,0 +1,109 @@
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bench.invariants import invariant_violations
+from exchange import services as exchange_services
+from exchange.models import Match, MatchStatusChange
+from inventory import services as inventory_services
+from inventory.errors import ConflictError
+from inventory.models import StockItem
+
+from .world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_consistent_data_has_no_violations():
+    world = World(units=5)
+    exchange_services.match_fulfil(match=world.accepted_offer(2), user=world.requester)
+
+    assert invariant_violations() == []
+
+
+def test_checker_reports_a_quantity_changed_behind_the_ledger():
+    world = World(units=5)
+    StockItem.objects.filter(pk=world.stock.pk).update(quantity=7)
+
+    assert invariant_violations() == [f"stock item {world.stock.pk}: quantity 7 but its ledger sums to 5"]
+
+
+def test_checker_reports_a_reservation_no_match_holds():
+    world = World(units=5)
+    world.accepted_offer(2)
+    StockItem.objects.filter(pk=world.stock.pk).update(reserved=3)
+
+    assert invariant_violations() == [
+        f"stock item {world.stock.pk}: reserved 3 but accepted or shipped matches hold 2"
+    ]
+
+
+def test_checker_reports_a_fulfilled_quantity_no_delivery_explains():
+    world = World(units=5)
+    part_request = world.request(quantity=4)
+    type(part_request).objects.filter(pk=part_request.pk).update(quantity_fulfilled=1)
+
+    assert invariant_violations() == [
+        f"request {part_request.pk}: quantity_fulfilled 1 but its fulfilled matches deliver 0"
+    ]
+
+
+def _random_step(rng, world, matches):
+    """One service call a real user could make, chosen at random; refusals are part of the game."""
+    actions = ["offer", "accept", "fulfil", "ship", "cancel", "decline", "count", "cancel_request"]
+    action = rng.choice(actions)
+    match = rng.choice(matches) if matches else None
+    if action == "offer" or match is None:
+        part_request = world.request(quantity=rng.randint(1, 3))
+        matches.append(
+            exchange_services.match_approve(
+                match=exchange_services.match_offer_create(
+                    part_request=part_request,
+                    user=world.source_member,
+                    price=Decimal("10"),
+                    currency="USD",
+                    lead_time_days=2,
+                    quantity=1,
+                    stock_item=world.stock,
+                ),
+                user=world.admin,
+            )
+        )
+    elif action == "accept":
+        exchange_services.match_accept(match=match, user=world.requester)
+    elif action == "fulfil":
+        exchange_services.match_fulfil(match=match, user=world.requester)
+    elif action == "ship":
+        exchange_services.match_ship(match=match, user=world.source_member, note="truck")
+    elif action == "cancel":
+        exchange_services.match_cancel(match=match, user=rng.choice([world.requester, world.admin]))
+    elif action == "decline":
+        exchange_services.match_decline(match=match, user=world.source_member)
+    elif action == "count":
+        world.stock.refresh_from_db()
+        inventory_services.stock_set_quantity(
+            stock_item=world.stock, quantity=max(0, world.stock.quantity + rng.randint(-2, 3)), user=world.source_member
+        )
+    else:
+        exchange_services.part_request_cancel(part_request=match.request, user=world.requester)
+
+
+def test_invariants_hold_after_a_random_sequence_of_operations():
+    rng = random.Random(20261125)
+    world = World(units=6)
+    matches = []
+    refused = 0
+
+    for _ in range(150):
+        try:
+            _random_step(rng, world, matches)
+        except (ConflictError, ValidationError):
+            refused += 1
+        assert invariant_violations() == []
+
+    statuses_reached = set(MatchStatusChange.objects.values_list("to_status", flat=True))
+    # The walk must reach the states that move stock, or it proves little.
+    assert {Match.Status.FULFILLED, Match.Status.ACCEPTED, Match.Status.CANCELLED} <= statuses_reached
+    assert refused > 0
