@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
+from inventory.models import StockItem
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES, Process
 
 EARTH_RADIUS_KM = 6371.0
 CONDITION_FACTOR = {"new": 1.0, "refurbished": 0.85, "used": 0.7}
@@ -232,7 +233,7 @@ def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
         summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
     summary %= {
         "how": how,
-        "condition": candidate.condition,
+        "condition": StockItem.Condition(candidate.condition).label.lower(),
         "quantity": quantity,
         "needed": spec.quantity,
         "distance": _format_km(distance_km),
@@ -264,7 +265,7 @@ def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, toda
     }
     summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
         "distance": _format_km(distance_km),
-        "processes": ", ".join(capability.process for capability in chosen),
+        "processes": ", ".join(str(Process(capability.process).label).lower() for capability in chosen),
         "days": lead_time_days,
     }
     return Proposal(
