@@ -1,11 +1,58 @@
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from exchange.api import MatchViewSet, PartRequestViewSet, StatsView
+from inventory.api import (
+    CapabilityViewSet,
+    MaterialViewSet,
+    MembershipViewSet,
+    PartViewSet,
+    PlantViewSet,
+    ProcessViewSet,
+    StockItemViewSet,
+)
+
+
+class TokenView(ObtainAuthToken):
+    # Only this scope: password guessing is throttled per client, whatever its authentication.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        description=_("Exchange a username and password for the token to send as 'Authorization: Token <token>'."),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
 
 router = DefaultRouter()
+router.register("plants", PlantViewSet, basename="plant")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("materials", MaterialViewSet, basename="material")
+router.register("processes", ProcessViewSet, basename="process")
+router.register("parts", PartViewSet, basename="part")
+router.register("stock", StockItemViewSet, basename="stock")
+router.register("capabilities", CapabilityViewSet, basename="capability")
+router.register("requests", PartRequestViewSet, basename="request")
+router.register("matches", MatchViewSet, basename="match")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The published contract is public, like any API documentation.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("stats/", StatsView.as_view(), name="stats"),
+    # Endpoints that are not viewsets (such as stock/import/) go above the router.
+    path("stock/", include("inventory.spreadsheet_api")),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,144 @@
+"""Exchange endpoints: each write calls one service; domain errors become 409 in config.exceptions."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.pagination import IdCursorPagination
+from inventory.selectors import plant_ids_for_user
+
+from . import selectors, services
+from .filters import MatchFilter, PartRequestFilter
+from .models import Match, PartRequest
+from .savings import exchange_stats
+from .serializers import (
+    MatchOfferSerializer,
+    MatchSerializer,
+    NoteSerializer,
+    PartRequestSerializer,
+    PartRequestUpdateSerializer,
+    QuoteInputSerializer,
+    RejectSerializer,
+    StatsSerializer,
+)
+
+CONFLICT = OpenApiResponse(description=_("The current status does not allow this, or the units are gone."))
+
+
+class BestFirstPagination(IdCursorPagination):
+    ordering = ("-score", "-id")
+
+
+class PartRequestViewSet(viewsets.ModelViewSet):
+    filterset_class = PartRequestFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        requests = PartRequest.objects.all()
+        user = self.request.user
+        if user.is_staff:
+            return requests
+        # Open shortages are public to every plant: finding sources across plants is the point.
+        plant_ids = plant_ids_for_user(user)
+        return requests.filter(
+            Q(status=PartRequest.Status.OPEN)
+            | Q(plant_id__in=plant_ids)
+            | Q(pk__in=Match.objects.filter(source_plant_id__in=plant_ids).values("request_id"))
+        )
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return PartRequestUpdateSerializer
+        return PartRequestSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.part_request_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.part_request_update(
+            part_request=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def _matches_page(self, part_request):
+        matches = selectors.matches_visible_to(self.request.user).filter(request=part_request)
+        page = self.paginate_queryset(matches)
+        return self.get_paginated_response(MatchSerializer(page, many=True).data)
+
+    @extend_schema(responses=MatchSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, pagination_class=BestFirstPagination)
+    def matches(self, request, pk=None):
+        return self._matches_page(self.get_object())
+
+    @extend_schema(request=None, responses={200: MatchSerializer(many=True), 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=BestFirstPagination)
+    def rematch(self, request, pk=None):
+        part_request = self.get_object()
+        services.part_request_rematch(part_request=part_request, user=request.user)
+        return self._matches_page(part_request)
+
+    @extend_schema(request=NoteSerializer, responses={200: PartRequestSerializer, 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        note = _validated(NoteSerializer, request)["note"]
+        part_request = services.part_request_cancel(part_request=self.get_object(), user=request.user, note=note)
+        return Response(PartRequestSerializer(part_request).data)
+
+
+def _validated(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def match_action(service, input_serializer=None):
+    """A lifecycle action named after its service: parse the body, call the service, answer the match."""
+
+    def act(self, request, pk=None):
+        arguments = _validated(input_serializer, request) if input_serializer else {}
+        match = service(match=self.get_object(), user=request.user, **arguments)
+        return Response(MatchSerializer(match).data)
+
+    act.__name__ = service.__name__.removeprefix("match_")
+    act = action(detail=True, methods=["post"], filterset_class=None)(act)
+    return extend_schema(request=input_serializer, responses={200: MatchSerializer, 409: CONFLICT}, filters=False)(act)
+
+
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    filterset_class = MatchFilter
+
+    def get_queryset(self):
+        return selectors.matches_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return MatchOfferSerializer if self.action == "create" else MatchSerializer
+
+    @extend_schema(
+        request=MatchOfferSerializer,
+        responses={201: MatchSerializer, 409: CONFLICT},
+        description=_("Offer your plant's stock item or capability on an open request."),
+    )
+    def create(self, request, *args, **kwargs):
+        offer = _validated(MatchOfferSerializer, request)
+        match = services.match_offer_create(
+            part_request=offer.pop("request"), user=request.user, **offer
+        )
+        return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
+
+    approve = match_action(services.match_approve)
+    reject = match_action(services.match_reject, RejectSerializer)
+    quote = match_action(services.match_quote, QuoteInputSerializer)
+    accept = match_action(services.match_accept)
+    ship = match_action(services.match_ship, NoteSerializer)
+    fulfil = match_action(services.match_fulfil)
+    decline = match_action(services.match_decline, NoteSerializer)
+    cancel = match_action(services.match_cancel, NoteSerializer)
+
+
+class StatsView(APIView):
+    @extend_schema(responses=StatsSerializer)
+    def get(self, request):
+        return Response(StatsSerializer(exchange_stats()).data)

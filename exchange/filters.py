@@ -1,0 +1,28 @@
+from django_filters import rest_framework as filters
+
+from inventory.filters import IdFilter, TextFilter
+
+from .models import Criticality, Match, PartRequest
+
+
+class PartRequestFilter(filters.FilterSet):
+    plant = IdFilter(field_name="plant_id")
+    status = filters.ChoiceFilter(choices=PartRequest.Status.choices)
+    criticality = filters.ChoiceFilter(choices=Criticality.choices)
+    part = IdFilter(field_name="part_id")
+    state = TextFilter(field_name="plant__state", lookup_expr="iexact")
+
+    class Meta:
+        model = PartRequest
+        fields = ["plant", "status", "criticality", "part", "state"]
+
+
+class MatchFilter(filters.FilterSet):
+    request = IdFilter(field_name="request_id")
+    status = filters.ChoiceFilter(choices=Match.Status.choices)
+    source = filters.ChoiceFilter(choices=Match.Source.choices)
+    source_plant = IdFilter(field_name="source_plant_id")
+
+    class Meta:
+        model = Match
+        fields = ["request", "status", "source", "source_plant"]

@@ -1,0 +1,127 @@
+"""Shapes of the exchange API: they translate JSON to service arguments and back, nothing more."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inventory.models import Capability, StockItem
+from inventory.serializers import (
+    MAX_LEAD_TIME_DAYS,
+    MAX_QUANTITY,
+    MAX_TEXT,
+    envelope_field,
+    it_grade_field,
+    price_usd_field,
+    processes_field,
+)
+
+from .models import Match, PartRequest
+
+MAX_QUOTE_PRICE = Decimal("999999999999.99")
+
+
+class PartRequestSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    import_price_usd = price_usd_field()
+    import_lead_time_days = serializers.IntegerField(
+        min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False, allow_null=True
+    )
+    processes = processes_field()
+    diameter_mm = envelope_field()
+    length_mm = envelope_field()
+    weight_kg = envelope_field()
+    it_grade = it_grade_field()
+    quantity_outstanding = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PartRequest
+        fields = [
+            "id", "plant", "part", "number", "description", "quantity", "quantity_fulfilled", "quantity_outstanding",
+            "needed_by", "criticality", "import_price_usd", "import_lead_time_days", "material", "processes",
+            "diameter_mm", "length_mm", "weight_kg", "it_grade", "status", "created_by", "created_at", "updated_at",
+            "matched_at",
+        ]
+        read_only_fields = ["created_by"]
+
+
+class PartRequestUpdateSerializer(PartRequestSerializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
+
+    class Meta(PartRequestSerializer.Meta):
+        read_only_fields = ["plant", "created_by"]
+
+
+class QuoteSerializer(serializers.Serializer):
+    price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE
+    )
+    currency = serializers.ChoiceField(choices=Match.Currency.choices)
+    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
+
+
+class QuoteInputSerializer(QuoteSerializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    quote = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "id", "request", "source", "stock_item", "capability", "source_plant", "origin", "score", "explanation",
+            "distance_km", "status", "quantity", "quote_price", "quote_currency", "quote_lead_time_days",
+            "quoted_at", "quote", "usd_avoided", "reject_reason", "ship_note", "created_at", "updated_at",
+            "fulfilled_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(QuoteSerializer(allow_null=True))
+    def get_quote(self, match):
+        if not match.is_quoted:
+            return None
+        return QuoteSerializer(
+            {"price": match.quote_price, "currency": match.quote_currency, "lead_time_days": match.quote_lead_time_days}
+        ).data
+
+
+class MatchOfferSerializer(QuoteInputSerializer):
+    request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.all())
+    stock_item = serializers.PrimaryKeyRelatedField(queryset=StockItem.objects.all(), required=False, allow_null=True)
+    capability = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), required=False, allow_null=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=MAX_TEXT)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
+
+
+def usd_field():
+    return serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class UsdByKeySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    usd_avoided = usd_field()
+
+
+class UsdByMonthSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    usd_avoided = usd_field()
+
+
+class StatsSerializer(serializers.Serializer):
+    usd_avoided_total = usd_field()
+    requests_open = serializers.IntegerField()
+    requests_fulfilled = serializers.IntegerField()
+    matches_by_status = serializers.DictField(child=serializers.IntegerField())
+    usd_avoided_by_state = UsdByKeySerializer(many=True)
+    usd_avoided_by_sector = UsdByKeySerializer(many=True)
+    usd_avoided_by_month = UsdByMonthSerializer(many=True)
+    domestic_spend_by_currency = serializers.DictField(child=usd_field())

@@ -1,0 +1,179 @@
+"""Inventory endpoints: thin viewsets that narrow reads, check the plant on writes and call the services."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.permissions import (
+    CatalogueWrites,
+    IsAdminOrReadOnly,
+    PlantManagersWrite,
+    PlantMembersWrite,
+    require_plant_manager,
+    require_plant_member,
+)
+
+from . import services
+from .filters import CapabilityFilter, MaterialFilter, PartFilter, PlantFilter, StockItemFilter
+from .models import Capability, Material, Membership, Part, Plant, StockItem
+from .processes import Process
+from .selectors import plant_ids_for_user
+from .serializers import (
+    CapabilitySerializer,
+    CapabilityUpdateSerializer,
+    MaterialSerializer,
+    MembershipSerializer,
+    PartSerializer,
+    PlantSerializer,
+    ProcessSerializer,
+    StockItemSerializer,
+    StockItemUpdateSerializer,
+    StockMovementSerializer,
+)
+
+CONFLICT = OpenApiResponse(description=_("The change conflicts with the current state."))
+READ_CREATE_UPDATE = ["get", "post", "patch", "head", "options"]
+READ_CREATE_UPDATE_DELETE = [*READ_CREATE_UPDATE, "delete"]
+
+
+class PlantViewSet(viewsets.ModelViewSet):
+    queryset = Plant.objects.all()
+    serializer_class = PlantSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = PlantFilter
+    http_method_names = READ_CREATE_UPDATE
+
+    def perform_create(self, serializer):
+        serializer.instance = services.plant_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.plant_update(plant=serializer.instance, **serializer.validated_data)
+
+
+@extend_schema_view(create=extend_schema(description=_("Adds a member, or changes the role of an existing one.")))
+class MembershipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MembershipSerializer
+    permission_classes = [PlantManagersWrite]
+    filterset_fields = ["plant", "role"]
+
+    def get_queryset(self):
+        memberships = Membership.objects.select_related("user")
+        if self.request.user.is_staff:
+            return memberships
+        return memberships.filter(plant_id__in=plant_ids_for_user(self.request.user))
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        require_plant_manager(self.request.user, data["plant"].pk)
+        serializer.instance = services.membership_create(
+            user=data["user"], plant=data["plant"], role=data.get("role", Membership.Role.MEMBER)
+        )
+
+    def perform_destroy(self, membership):
+        services.membership_delete(membership=membership)
+
+
+@extend_schema_view(create=extend_schema(responses={201: MaterialSerializer, 409: CONFLICT}))
+class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Material.objects.prefetch_related("designations")
+    serializer_class = MaterialSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = MaterialFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = services.material_create(**serializer.validated_data)
+
+
+class ProcessViewSet(viewsets.ViewSet):
+    """The fixed taxonomy of processes; a short constant list, so it is not paginated."""
+
+    @extend_schema(responses=ProcessSerializer(many=True))
+    def list(self, request):
+        processes = [{"code": process.value, "label": str(process.label)} for process in Process]
+        return Response(ProcessSerializer(processes, many=True).data)
+
+
+def _number_specs(numbers):
+    return [services.NumberSpec(brand=number["brand"], number=number["number"]) for number in numbers]
+
+
+class PartViewSet(viewsets.ModelViewSet):
+    queryset = Part.objects.prefetch_related("numbers")
+    serializer_class = PartSerializer
+    permission_classes = [CatalogueWrites]
+    filterset_class = PartFilter
+    http_method_names = READ_CREATE_UPDATE
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        numbers = _number_specs(data.pop("numbers", []))
+        serializer.instance = services.part_create(numbers=numbers, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        numbers = _number_specs(data.pop("numbers")) if "numbers" in data else None
+        serializer.instance = services.part_update(part=serializer.instance, numbers=numbers, **data)
+
+
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
+class StockItemViewSet(viewsets.ModelViewSet):
+    queryset = StockItem.objects.all()
+    permission_classes = [PlantMembersWrite]
+    filterset_class = StockItemFilter
+    http_method_names = READ_CREATE_UPDATE_DELETE
+
+    def get_serializer_class(self):
+        if self.action == "movements":
+            return StockMovementSerializer
+        if self.action in {"update", "partial_update"}:
+            return StockItemUpdateSerializer
+        return StockItemSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        require_plant_member(self.request.user, data["plant"].pk)
+        serializer.instance = services.stock_item_create(user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.stock_item_update(
+            stock_item=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, stock_item):
+        services.stock_item_delete(stock_item=stock_item)
+
+    @extend_schema(responses=StockMovementSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None)
+    def movements(self, request, pk=None):
+        movements = self.get_object().movements.all()
+        page = self.paginate_queryset(movements)
+        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
+
+
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
+class CapabilityViewSet(viewsets.ModelViewSet):
+    queryset = Capability.objects.prefetch_related("materials")
+    permission_classes = [PlantMembersWrite]
+    filterset_class = CapabilityFilter
+    http_method_names = READ_CREATE_UPDATE_DELETE
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return CapabilityUpdateSerializer
+        return CapabilitySerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        require_plant_member(self.request.user, data["plant"].pk)
+        serializer.instance = services.capability_create(**data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.capability_update(capability=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, capability):
+        services.capability_delete(capability=capability)

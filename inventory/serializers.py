@@ -1,0 +1,165 @@
+"""Shapes of the inventory API: they translate JSON to service arguments and back, nothing more."""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from .models import Capability, Material, Membership, Part, Plant, StockItem, StockMovement
+from .processes import Process
+
+MAX_QUANTITY = 1_000_000
+MAX_TEXT = 5_000
+MAX_LIST = 50
+MAX_LEAD_TIME_DAYS = 3_650
+MIN_ENVELOPE = Decimal("0.001")
+MAX_ENVELOPE = Decimal("9999999.999")
+MAX_PRICE_USD = Decimal("9999999999.99")
+
+
+def envelope_field(**kwargs):
+    return serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=MIN_ENVELOPE, max_value=MAX_ENVELOPE,
+        required=False, allow_null=True, **kwargs,
+    )
+
+
+def it_grade_field():
+    return serializers.IntegerField(min_value=1, max_value=18, required=False, allow_null=True)
+
+
+def price_usd_field():
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=MAX_PRICE_USD,
+        required=False, allow_null=True,
+    )
+
+
+def processes_field():
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=Process.choices), max_length=len(Process.choices), required=False
+    )
+
+
+class PlantSerializer(serializers.ModelSerializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+
+    class Meta:
+        model = Plant
+        fields = ["id", "name", "kind", "ownership", "sector", "state", "city", "latitude", "longitude", "created_at"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "plant", "role", "created_at"]
+        # The service updates the role of an existing membership instead of refusing a duplicate.
+        validators = []
+
+
+class DesignationsField(serializers.ListField):
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, designations):
+        return [designation.designation for designation in designations.all()]
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    designations = DesignationsField(max_length=MAX_LIST, required=False)
+
+    class Meta:
+        model = Material
+        fields = ["id", "name", "family", "note", "designations"]
+
+
+class ProcessSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class PartNumberSerializer(serializers.Serializer):
+    brand = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    number = serializers.CharField(max_length=100)
+
+
+# Named apart from the exchange's PartRequest, which the schema's request-body names would clash with.
+@extend_schema_serializer(component_name="CataloguePart")
+class PartSerializer(serializers.ModelSerializer):
+    numbers = PartNumberSerializer(many=True, required=False, max_length=MAX_LIST)
+    description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    processes = processes_field()
+    diameter_mm = envelope_field()
+    length_mm = envelope_field()
+    weight_kg = envelope_field()
+    it_grade = it_grade_field()
+    import_price_usd = price_usd_field()
+
+    class Meta:
+        model = Part
+        fields = [
+            "id", "name", "category", "description", "numbers", "material", "processes",
+            "diameter_mm", "length_mm", "weight_kg", "it_grade", "import_price_usd", "created_at",
+        ]
+
+
+class StockItemSerializer(serializers.ModelSerializer):
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=MAX_QUANTITY, required=False, help_text=_("Counted units; the ledger records the change.")
+    )
+    quantity_available = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = StockItem
+        fields = [
+            "id", "plant", "part", "quantity", "reserved", "quantity_available", "condition", "location",
+            "exchangeable", "created_at", "updated_at",
+        ]
+        read_only_fields = ["reserved"]
+        # Uniqueness is checked by the service's full_clean, in the same transaction as the save.
+        validators = []
+
+
+class StockItemUpdateSerializer(StockItemSerializer):
+    """An item stays at its plant and holds its part: moving units goes through the exchange."""
+
+    class Meta(StockItemSerializer.Meta):
+        read_only_fields = ["plant", "part", "reserved"]
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockMovement
+        fields = ["id", "stock_item", "delta", "reason", "match", "user", "note", "at"]
+
+
+class CapabilitySerializer(serializers.ModelSerializer):
+    materials = serializers.PrimaryKeyRelatedField(many=True, queryset=Material.objects.all(), required=False)
+    max_diameter_mm = envelope_field()
+    max_length_mm = envelope_field()
+    max_weight_kg = envelope_field()
+    best_it_grade = it_grade_field()
+    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False)
+    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+
+    class Meta:
+        model = Capability
+        fields = [
+            "id", "plant", "process", "materials", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+            "best_it_grade", "lead_time_days", "notes", "created_at",
+        ]
+        validators = []
+
+    def validate_materials(self, materials):
+        if len(materials) > MAX_LIST:
+            raise serializers.ValidationError(_("List at most %(count)d materials.") % {"count": MAX_LIST})
+        return materials
+
+
+class CapabilityUpdateSerializer(CapabilitySerializer):
+    class Meta(CapabilitySerializer.Meta):
+        read_only_fields = ["plant"]
