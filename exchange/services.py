@@ -494,3 +494,13 @@ def _offer_quantity(part_request, stock_item):
     if stock_item is None:
         return part_request.quantity_outstanding
     return max(1, min(part_request.quantity_outstanding, stock_item.quantity_available))
+
+
+# Re-matching on demand (the requester or an administrator asks for it now)
+
+
+def part_request_rematch(*, part_request: PartRequest, user) -> list[Match]:
+    _require_member(user, part_request.plant_id, allow_staff=True)
+    if part_request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("Only an open request can be matched."))
+    return part_request_match(part_request_id=part_request.pk)
