@@ -8,3 +8,11 @@ class ConflictError(Exception):
 
 class InsufficientStock(ConflictError):
     pass
+
+
+class StockCountsRefused(ConflictError):
+    """Some counts of a bulk import cannot be applied; ``refused`` maps each one's index to the reason."""
+
+    def __init__(self, refused: dict[int, str]):
+        super().__init__("; ".join(refused.values()))
+        self.refused = refused

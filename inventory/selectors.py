@@ -1,5 +1,8 @@
 """Reads of the inventory: lookups by normalized number and permission-narrowed querysets."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from .models import Membership, Part, PartNumber, Plant
@@ -7,31 +10,52 @@ from .normalization import normalize_code
 
 
 def part_find_by_number(text: str) -> Part | None:
-    """The catalogue part a number names, as a person would write it.
+    """The catalogue part a number names, as a person would write it (see part_ids_by_numbers)."""
+    part_id = part_ids_by_numbers([text]).get(text)
+    return Part.objects.get(pk=part_id) if part_id else None
+
+
+# Many bounded IN lists rather than one per number: a spreadsheet names tens of thousands.
+NUMBER_LOOKUP_BATCH = 2000
+
+
+def part_ids_by_numbers(texts: Iterable[str]) -> dict[str, int]:
+    """The part id each written number names, for the texts that name one.
 
     Tries the whole text first ("6205-2RS"), then the text without its first
     word taken as a brand ("FAG 6205-2RSR"), preferring a part listed under
-    that brand.
+    that brand; among equals, the oldest part.
     """
-    text = (text or "").strip()
-    normalized = normalize_code(text)
-    if not normalized:
-        return None
-    numbers = list(PartNumber.objects.filter(normalized=normalized).order_by("part_id").values_list("part_id", flat=True)[:1])
-    if numbers:
-        return Part.objects.get(pk=numbers[0])
-    brand, _, rest = text.partition(" ")
-    rest_normalized = normalize_code(rest)
-    if not rest_normalized:
-        return None
-    candidates = list(
-        PartNumber.objects.filter(normalized=rest_normalized).order_by("part_id").values_list("part_id", "brand")
-    )
-    if not candidates:
-        return None
-    brand_normalized = normalize_code(brand)
-    same_brand = [part_id for part_id, number_brand in candidates if normalize_code(number_brand) == brand_normalized]
-    return Part.objects.get(pk=(same_brand or [candidates[0][0]])[0])
+    texts = {text for text in texts if normalize_code(text)}
+    by_whole = _part_numbers_by_normalized({normalize_code(text) for text in texts})
+    found, split = {}, {}
+    for text in texts:
+        candidates = by_whole.get(normalize_code(text))
+        if candidates:
+            found[text] = candidates[0][0]
+            continue
+        brand, _, rest = text.strip().partition(" ")
+        if normalize_code(rest):
+            split[text] = (normalize_code(brand), normalize_code(rest))
+    by_rest = _part_numbers_by_normalized({rest for _brand, rest in split.values()})
+    for text, (brand, rest) in split.items():
+        candidates = by_rest.get(rest)
+        if candidates:
+            same_brand = [part_id for part_id, number_brand in candidates if normalize_code(number_brand) == brand]
+            found[text] = (same_brand or [candidates[0][0]])[0]
+    return found
+
+
+def _part_numbers_by_normalized(normalized: set[str]) -> dict[str, list[tuple[int, str]]]:
+    numbers = defaultdict(list)
+    ordered = sorted(normalized)
+    for start in range(0, len(ordered), NUMBER_LOOKUP_BATCH):
+        rows = PartNumber.objects.filter(normalized__in=ordered[start : start + NUMBER_LOOKUP_BATCH]).order_by(
+            "part_id", "id"
+        )
+        for part_id, brand, number_normalized in rows.values_list("part_id", "brand", "normalized"):
+            numbers[number_normalized].append((part_id, brand))
+    return numbers
 
 
 def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:

@@ -5,14 +5,15 @@ Stock quantities change only here, each change recorded in the ledger
 movements always equals its quantity.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import ConflictError, InsufficientStock
+from .errors import ConflictError, InsufficientStock, StockCountsRefused
 from .events import capability_changed, stock_available
 from .models import Capability, Material, MaterialDesignation, Membership, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
@@ -256,6 +257,116 @@ def stock_transfer_out(*, stock_item_id: int, quantity: int, user=None, match=No
         match=match,
         note=note,
     )
+
+
+# Bulk counts (spreadsheet imports)
+
+
+@dataclass(frozen=True)
+class StockCount:
+    part_id: int
+    condition: str
+    location: str
+    exchangeable: bool
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockCountOutcome:
+    stock_item_id: int
+    quantity_before: int | None  # None: the item was created
+    quantity: int
+
+
+IMPORT_WRITE_BATCH = 2000
+# Re-matching runs once per announced item; past this many, the periodic sweep of open requests serves the rest.
+IMPORT_ANNOUNCE_LIMIT = 500
+
+
+@transaction.atomic
+def stock_import_counts(
+    *, plant: Plant, counts: Sequence[StockCount], user=None, progress: Callable[[int], None] | None = None
+) -> list[StockCountOutcome]:
+    """Set many counted quantities of one plant at once, as a spreadsheet states them.
+
+    An item is identified by part, condition and location and is created when
+    missing. Every changed quantity writes one ``import`` movement in this
+    transaction, so each item's ledger still sums to its quantity. Raises
+    StockCountsRefused, writing nothing, when a count falls below the units
+    reserved. Counts must name distinct items.
+    """
+    # Locking the plant's whole store in primary-key order keeps two concurrent imports from deadlocking.
+    existing = {
+        (row["part_id"], row["condition"], row["location"]): row
+        for row in StockItem.objects.select_for_update()
+        .filter(plant=plant)
+        .order_by("pk")
+        .values("id", "part_id", "condition", "location", "quantity", "reserved", "exchangeable")
+    }
+    refused = {}
+    for index, count in enumerate(counts):
+        current = existing.get((count.part_id, count.condition, count.location))
+        if count.quantity < 0:
+            refused[index] = _("A quantity cannot be negative.")
+        elif current and count.quantity < current["reserved"]:
+            refused[index] = _("%(reserved)d units of this item are reserved; the count cannot be lower.") % {
+                "reserved": current["reserved"]
+            }
+    if refused:
+        raise StockCountsRefused(refused)
+
+    now = timezone.now()
+    outcomes: list[StockCountOutcome | None] = [None] * len(counts)
+    to_create, to_update, movements, announce = [], [], [], []
+    for index, count in enumerate(counts):
+        current = existing.get((count.part_id, count.condition, count.location))
+        if current is None:
+            to_create.append((index, count))
+            continue
+        outcomes[index] = StockCountOutcome(current["id"], current["quantity"], count.quantity)
+        delta = count.quantity - current["quantity"]
+        if delta == 0 and count.exchangeable == current["exchangeable"]:
+            continue
+        to_update.append(
+            StockItem(pk=current["id"], quantity=count.quantity, exchangeable=count.exchangeable, updated_at=now)
+        )
+        if delta:
+            movements.append(_import_movement(current["id"], delta, user))
+        if count.exchangeable and (delta > 0 or not current["exchangeable"]):
+            announce.append(current["id"])
+
+    for start in range(0, len(to_create), IMPORT_WRITE_BATCH):
+        batch = to_create[start : start + IMPORT_WRITE_BATCH]
+        created = StockItem.objects.bulk_create(
+            StockItem(
+                plant=plant,
+                part_id=count.part_id,
+                condition=count.condition,
+                location=count.location,
+                exchangeable=count.exchangeable,
+                quantity=count.quantity,
+            )
+            for _index, count in batch
+        )
+        for (index, count), item in zip(batch, created, strict=True):
+            outcomes[index] = StockCountOutcome(item.pk, None, count.quantity)
+            if count.quantity:
+                movements.append(_import_movement(item.pk, count.quantity, user))
+            if count.exchangeable:
+                announce.append(item.pk)
+        if progress:
+            progress(len(batch))
+    StockItem.objects.bulk_update(to_update, ["quantity", "exchangeable", "updated_at"], batch_size=IMPORT_WRITE_BATCH)
+    StockMovement.objects.bulk_create(movements, batch_size=IMPORT_WRITE_BATCH)
+    if progress:
+        progress(len(counts) - len(to_create))
+    for stock_item_id in announce[:IMPORT_ANNOUNCE_LIMIT]:
+        _announce_stock_available(stock_item_id)
+    return outcomes
+
+
+def _import_movement(stock_item_id, delta, user):
+    return StockMovement(stock_item_id=stock_item_id, delta=delta, reason=StockMovement.Reason.IMPORT, user=user)
 
 
 # Capabilities

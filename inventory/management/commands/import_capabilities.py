@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from inventory import spreadsheets
+
+from .import_stock import open_file, plant_argument, run_import, summary
+
+
+class Command(BaseCommand):
+    help = "Create or update a plant's capabilities (one per process) from a CSV or XLSX file, all rows or none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("plant", help="plant id or exact name")
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    def handle(self, *args, **options):
+        plant = plant_argument(options["plant"])
+        with open_file(options["file"]) as upload:
+            report = run_import(
+                spreadsheets.import_capabilities,
+                plant=plant,
+                upload=upload,
+                name=options["file"],
+                dry_run=options["dry_run"],
+            )
+        self.stdout.write(summary(report))
