@@ -1,0 +1,445 @@
+"""The inventory in the Django admin.
+
+Writes with consequences (stock quantities, new stock items, capabilities,
+which announce themselves to the matching engine) go through
+inventory.services; plain catalogue records (plants, parts, materials) have
+no side effects beyond model validation, which the admin's ModelForm already
+runs, so the admin saves them directly.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .errors import ConflictError
+from .models import (
+    Capability,
+    Material,
+    MaterialDesignation,
+    Membership,
+    Part,
+    PartNumber,
+    Plant,
+    StockItem,
+    StockMovement,
+)
+from .normalization import normalize_code
+from .processes import Process
+
+
+def processes_field(**kwargs):
+    """The process codes as checkboxes instead of a raw JSON text area."""
+    return forms.MultipleChoiceField(
+        label=_("processes"), choices=Process.choices, widget=forms.CheckboxSelectMultiple, required=False, **kwargs
+    )
+
+
+def part_ids_numbered(search_term: str):
+    """Ids of the parts with a number starting with the search term, normalized, any brand.
+
+    "FAG 6205-2RS" is also tried without its first word, taken as the brand.
+    """
+    text = search_term.strip()
+    brand, _separator, rest = text.partition(" ")
+    codes = {normalize_code(text), normalize_code(rest)} - {""}
+    prefix_match = Q()
+    for code in codes:
+        prefix_match |= Q(normalized__startswith=code)
+    return PartNumber.objects.filter(prefix_match).values("part_id")
+
+
+class PartNumberSearchMixin:
+    """Search by part number through the indexed normalized column, not icontains on raw text."""
+
+    part_lookup = "part"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if normalize_code(search_term):
+            results |= queryset.filter(**{f"{self.part_lookup}__in": part_ids_numbered(search_term)})
+        return results, may_have_duplicates
+
+
+class ServiceErrorsAsMessagesMixin:
+    """A service refusing a save (a conflict, a rule) shows as an error message, not a server error.
+
+    The admin's change view runs in one transaction, so whatever the refused
+    save had written is rolled back.
+    """
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().delete_view, *args, **kwargs)
+
+    def _refusals_as_messages(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (ConflictError, ValidationError) as error:
+            text = error.message if isinstance(error, ConflictError) else " ".join(error.messages)
+            self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class NormalizedCodeInlineForm(forms.ModelForm):
+    """Reports a code already taken as a form error: the unique constraint is on a column the form does not show."""
+
+    code_field = ""
+
+    def taken(self, normalized):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        code = cleaned_data.get(self.code_field)
+        if code and self.taken(normalize_code(code)):
+            self.add_error(self.code_field, gettext("This code is already recorded."))
+        return cleaned_data
+
+
+class ReadOnlyAdminMixin:
+    """For records that are history: shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
+class PlantStateColumn:
+    @admin.display(description=_("state"), ordering="plant__state")
+    def plant_state(self, obj):
+        return obj.plant.state
+
+
+class PartNumberForm(NormalizedCodeInlineForm):
+    code_field = "number"
+
+    class Meta:
+        model = PartNumber
+        fields = ["brand", "number"]
+
+    def taken(self, normalized):
+        part_id = self.instance.part_id
+        brand = (self.cleaned_data.get("brand") or "").strip()
+        return (
+            part_id is not None
+            and PartNumber.objects.filter(part_id=part_id, brand=brand, normalized=normalized)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+
+
+class MaterialDesignationForm(NormalizedCodeInlineForm):
+    code_field = "designation"
+
+    class Meta:
+        model = MaterialDesignation
+        fields = ["designation"]
+
+    def taken(self, normalized):
+        return MaterialDesignation.objects.filter(normalized=normalized).exclude(pk=self.instance.pk).exists()
+
+
+class PartNumberInline(admin.TabularInline):
+    model = PartNumber
+    form = PartNumberForm
+    extra = 1
+    fields = ["brand", "number", "normalized"]
+    readonly_fields = ["normalized"]
+
+
+class MaterialDesignationInline(admin.TabularInline):
+    model = MaterialDesignation
+    form = MaterialDesignationForm
+    extra = 1
+    fields = ["designation", "normalized"]
+    readonly_fields = ["normalized"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class StockItemInline(ReadOnlyInline):
+    """The plant's store at a glance; items are added and counted on the stock item page, through the ledger."""
+
+    model = StockItem
+    show_change_link = True
+    fields = ["part", "condition", "location", "quantity", "reserved", "exchangeable"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("part")
+
+
+class CapabilityForm(forms.ModelForm):
+    class Meta:
+        model = Capability
+        fields = [
+            "plant", "process", "materials", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+            "best_it_grade", "lead_time_days", "notes",
+        ]
+
+
+def capability_save(form, plant) -> Capability:
+    """Create or change a capability through the service, so the engine hears of it."""
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+    fields.pop("plant", None)
+    materials = fields.pop("materials", [])
+    if form.instance.pk is None:
+        return services.capability_create(plant=plant, materials=materials, **fields)
+    return services.capability_update(capability=form.instance, materials=materials, **fields)
+
+
+class CapabilityInline(admin.StackedInline):
+    model = Capability
+    form = CapabilityForm
+    extra = 0
+    show_change_link = True
+    filter_horizontal = ["materials"]
+
+
+@admin.register(Plant)
+class PlantAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "ownership", "sector", "state", "city"]
+    list_filter = ["kind", "ownership", "state"]
+    search_fields = ["name", "city", "state", "sector"]
+    inlines = [MembershipInline, CapabilityInline, StockItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Capability:
+            return super().save_formset(request, form, formset, change)
+        # The admin's change message reads what the formset saved; record it as formset.save() would.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                services.capability_delete(capability=deleted.instance)
+                formset.deleted_objects.append(deleted.instance)
+        for capability_form in formset.forms:
+            if capability_form in formset.deleted_forms or not capability_form.has_changed():
+                continue
+            is_new = capability_form.instance.pk is None
+            capability = capability_save(capability_form, form.instance)
+            if is_new:
+                formset.new_objects.append(capability)
+            else:
+                formset.changed_objects.append((capability, capability_form.changed_data))
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["name", "family", "designation_list"]
+    list_filter = ["family"]
+    search_fields = ["name"]
+    inlines = [MaterialDesignationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("designations")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = normalize_code(search_term)
+        if code:
+            results |= queryset.filter(designations__normalized__startswith=code)
+        return results, True
+
+    @admin.display(description=_("designations"))
+    def designation_list(self, material):
+        return ", ".join(designation.designation for designation in material.designations.all())
+
+
+class PartForm(forms.ModelForm):
+    processes = processes_field()
+
+    class Meta:
+        model = Part
+        fields = "__all__"
+
+    def clean_processes(self):
+        return sorted(set(self.cleaned_data["processes"]))
+
+
+@admin.register(Part)
+class PartAdmin(PartNumberSearchMixin, admin.ModelAdmin):
+    form = PartForm
+    part_lookup = "pk"
+    list_display = ["name", "category", "number_list", "material", "import_price_usd"]
+    list_filter = ["category", "material__family"]
+    list_select_related = ["material"]
+    search_fields = ["name"]
+    show_full_result_count = False
+    autocomplete_fields = ["material"]
+    inlines = [PartNumberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("numbers")
+
+    @admin.display(description=_("numbers"))
+    def number_list(self, part):
+        return ", ".join(str(number) for number in part.numbers.all())
+
+
+class StockItemForm(forms.ModelForm):
+    """Quantities enter through the ledger: an initial count on creation, a recorded count afterwards."""
+
+    counted_quantity = forms.IntegerField(
+        label=_("counted quantity"),
+        min_value=0,
+        required=False,
+        help_text=_("Units physically counted. The ledger records the difference; leave blank to keep the quantity."),
+    )
+    count_note = forms.CharField(label=_("note on the count"), max_length=300, required=False)
+
+    class Meta:
+        model = StockItem
+        fields = ["plant", "part", "condition", "location", "exchangeable"]
+
+    def clean_counted_quantity(self):
+        counted = self.cleaned_data["counted_quantity"]
+        if counted is not None and counted < self.instance.reserved:
+            raise ValidationError(
+                gettext("%(reserved)d units are reserved for matches; the count cannot be lower.")
+                % {"reserved": self.instance.reserved}
+            )
+        return counted
+
+
+class StockMovementInline(ReadOnlyInline):
+    model = StockMovement
+    fields = ["at", "delta", "reason", "match", "user", "note"]
+    readonly_fields = fields
+    ordering = ["-at", "-id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(StockItem)
+class StockItemAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+    form = StockItemForm
+    list_display = ["part", "plant", "plant_state", "condition", "location", "quantity", "reserved", "exchangeable"]
+    list_filter = ["condition", "exchangeable", "plant__kind", "plant__ownership", "plant__state"]
+    list_select_related = ["part", "plant"]
+    search_fields = ["part__name", "plant__name", "location"]
+    show_full_result_count = False
+    autocomplete_fields = ["plant", "part"]
+    readonly_fields = ["quantity", "reserved", "created_at", "updated_at"]
+    actions = ["mark_exchangeable", "mark_not_exchangeable"]
+
+    def get_inlines(self, request, obj):
+        return [StockMovementInline] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        descriptive = ["plant", "part", "condition", "location", "exchangeable"]
+        if obj is None:
+            return [*descriptive, "counted_quantity"]
+        return [*descriptive, "quantity", "reserved", "counted_quantity", "count_note", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        counted = form.cleaned_data.get("counted_quantity")
+        descriptive = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if not change:
+            created = services.stock_item_create(quantity=counted or 0, user=request.user, **descriptive)
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        # The form has already copied its values onto obj; the service compares with the stored row.
+        stored = StockItem.objects.get(pk=obj.pk)
+        changed = {name: value for name, value in descriptive.items() if name in form.changed_data}
+        services.stock_item_update(stock_item=stored, user=request.user, **changed)
+        if counted is not None:
+            services.stock_set_quantity(
+                stock_item=stored, quantity=counted, user=request.user, note=form.cleaned_data["count_note"]
+            )
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.stock_item_delete(stock_item=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Bulk deletion would bypass the ledger checks of stock_item_delete; items are deleted one at a time.
+        return obj is not None and super().has_delete_permission(request, obj)
+
+    def _set_exchangeable(self, request, queryset, exchangeable):
+        for stock_item in queryset:
+            services.stock_item_update(stock_item=stock_item, user=request.user, exchangeable=exchangeable)
+        self.message_user(request, gettext("%(count)d stock items updated.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Offer the selected items for exchange"), permissions=["change"])
+    def mark_exchangeable(self, request, queryset):
+        self._set_exchangeable(request, queryset, True)
+
+    @admin.action(description=_("Withdraw the selected items from exchange"), permissions=["change"])
+    def mark_not_exchangeable(self, request, queryset):
+        self._set_exchangeable(request, queryset, False)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The ledger: read only, never edited."""
+
+    list_display = ["at", "stock_item", "plant", "delta", "reason", "match", "user"]
+    list_filter = ["reason", "stock_item__plant__state"]
+    list_select_related = ["stock_item__part", "stock_item__plant", "user"]
+    search_fields = ["stock_item__plant__name", "stock_item__part__name", "note"]
+    show_full_result_count = False
+    date_hierarchy = "at"
+
+    @admin.display(description=_("plant"), ordering="stock_item__plant__name")
+    def plant(self, movement):
+        return movement.stock_item.plant
+
+
+@admin.register(Capability)
+class CapabilityAdmin(ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+    form = CapabilityForm
+    list_display = [
+        "plant", "process", "plant_state", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+        "best_it_grade", "lead_time_days",
+    ]
+    list_filter = ["process", "plant__kind", "plant__ownership", "plant__state", "materials__family"]
+    list_select_related = ["plant"]
+    search_fields = ["plant__name", "notes"]
+    autocomplete_fields = ["plant"]
+    filter_horizontal = ["materials"]
+
+    def save_model(self, request, obj, form, change):
+        saved = capability_save(form, form.cleaned_data["plant"])
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # capability_save already set the materials; saving them again would do nothing but add queries.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        services.capability_delete(capability=obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "plant", "role", "created_at"]
+    list_filter = ["role", "plant__kind"]
+    list_select_related = ["user", "plant"]
+    search_fields = ["user__username", "user__email", "plant__name"]
+    autocomplete_fields = ["user", "plant"]
