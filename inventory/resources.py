@@ -6,6 +6,7 @@ resources' row-by-row saving: inventory/spreadsheets.py validates the whole
 file and writes the ledger.
 """
 
+import tablib
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
@@ -33,6 +34,33 @@ CAPABILITY_HEADERS = {
     "notes": _("notes"),
 }
 
+# A cell starting with one of these runs as a formula in the spreadsheet of whoever opens an export.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def escape_formulae(dataset: tablib.Dataset) -> None:
+    """Put an apostrophe before text that a spreadsheet would run as a formula; numbers stay numbers.
+
+    django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only
+    drops a leading "=" and turns every cell into text, so it stays off and
+    ExportResource escapes instead.
+    """
+    for index in range(len(dataset)):
+        row = dataset[index]
+        if any(isinstance(cell, str) and cell.startswith(FORMULA_STARTS) for cell in row):
+            dataset[index] = [
+                f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in row
+            ]
+
+
+class ExportResource(resources.ModelResource):
+    """Every export, from the API, the commands or the admin, escapes formulae."""
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        escape_formulae(dataset)
+        return dataset
+
 
 def _first_number(part):
     numbers = sorted(part.numbers.all(), key=lambda number: number.pk)
@@ -43,7 +71,7 @@ def _yes_no(value: bool) -> str:
     return str(_("yes") if value else _("no"))
 
 
-class StockItemResource(resources.ModelResource):
+class StockItemResource(ExportResource):
     """A plant's store: one row per stock item, identified in the catalogue by the part's first number."""
 
     number = fields.Field(column_name=STOCK_HEADERS["number"])
@@ -73,7 +101,7 @@ class StockItemResource(resources.ModelResource):
         return _yes_no(item.exchangeable)
 
 
-class PartResource(resources.ModelResource):
+class PartResource(ExportResource):
     """The catalogue: one row per part, with every brand's number."""
 
     numbers = fields.Field(column_name=_("numbers"))
@@ -95,7 +123,7 @@ class PartResource(resources.ModelResource):
         return ", ".join(part.processes)
 
 
-class CapabilityResource(resources.ModelResource):
+class CapabilityResource(ExportResource):
     """A plant's workshop, in the columns inventory/spreadsheets.py imports."""
 
     process = fields.Field(attribute="process", column_name=CAPABILITY_HEADERS["process"])

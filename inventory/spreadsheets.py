@@ -29,7 +29,7 @@ from .models import Capability, MaterialDesignation, Part, Plant, StockItem
 from .normalization import normalize_code
 from .processes import Process
 from .reference import process_labels_es
-from .resources import CAPABILITY_HEADERS, STOCK_HEADERS, PartResource, StockItemResource
+from .resources import CAPABILITY_HEADERS, FORMULA_STARTS, STOCK_HEADERS, PartResource, StockItemResource
 from .selectors import part_ids_by_numbers
 
 CSV, XLSX = "csv", "xlsx"
@@ -220,10 +220,13 @@ class _Columns:
         value = cells[position]
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        text = str(value).strip()
+        # Undo the apostrophe that exports put before formula-like text, so an export imports back as it was.
+        return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
 
 
-def _columns(headers: list[str], known: dict[str, list[str]], required: Iterable[str]) -> _Columns:
+def _columns(headers: list[str], known: dict[str, list[str]], required: dict) -> _Columns:
+    """Map the file's headers to column keys; ``required`` gives each required key's display header."""
     aliases = {plain_words(alias): key for key, names in known.items() for alias in names}
     index, header, ignored = {}, {}, []
     for position, text in enumerate(headers):
@@ -238,7 +241,7 @@ def _columns(headers: list[str], known: dict[str, list[str]], required: Iterable
                 % {"first": header[key], "second": text}
             )
         index[key], header[key] = position, text
-    missing = [known[key][0] for key in required if key not in index]
+    missing = [str(display) for key, display in required.items() if key not in index]
     if missing:
         raise SpreadsheetRefused(
             _("Missing column(s): %(columns)s. The first row must hold the column names.")
@@ -341,7 +344,9 @@ def import_stock(
 ) -> ImportReport:
     """Read a stock file and set the plant's counts, all or nothing. Raises SpreadsheetRefused for an unusable file."""
     table = read_table(upload, name=name)
-    columns = _columns(table.headers, STOCK_COLUMNS, required=("number", "quantity"))
+    columns = _columns(
+        table.headers, STOCK_COLUMNS, required={key: STOCK_HEADERS[key] for key in ("number", "quantity")}
+    )
     report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
 
     parsed = []
@@ -509,7 +514,7 @@ def _fill_stock_report(report, counts, outcomes, parts_created) -> None:
 def import_capabilities(*, plant: Plant, upload, dry_run: bool = False, name: str = "") -> ImportReport:
     """Create or update the plant's capabilities (one per process) from a file, all or nothing."""
     table = read_table(upload, name=name)
-    columns = _columns(table.headers, CAPABILITY_COLUMNS, required=("process",))
+    columns = _columns(table.headers, CAPABILITY_COLUMNS, required={"process": CAPABILITY_HEADERS["process"]})
     report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
     process_codes = _process_codes()
     designations = _material_designations(table, columns)
@@ -530,9 +535,7 @@ def import_capabilities(*, plant: Plant, upload, dry_run: bool = False, name: st
             continue
         seen[row["process"]] = line
         parsed.append(row)
-    if report.errors:
-        return report
-
+    # The rows that parsed are still written (and rolled back) so the model's own checks report every bad row.
     try:
         with transaction.atomic():
             _write_capabilities(plant, parsed, columns, report)
@@ -541,6 +544,7 @@ def import_capabilities(*, plant: Plant, upload, dry_run: bool = False, name: st
     except _Rollback:
         pass
     if report.errors:
+        report.errors.sort(key=lambda error: error.line)
         report.rows, report.counts = [], {}
     return report
 
@@ -666,3 +670,4 @@ def plant_by_id_or_name(value: str) -> Plant:
     if plant is None:
         raise Plant.DoesNotExist(_("No plant has the id or name %(value)s.") % {"value": value})
     return plant
+

@@ -124,6 +124,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "config.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -204,6 +209,6 @@ SPREADSHEET_MAX_BYTES = int(os.environ.get("SPREADSHEET_MAX_BYTES", 5 * 1_048_57
 SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", 100_000))
 # An XLSX is a zip archive: its members' declared sizes together may not exceed this.
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 100 * 1_048_576))
-# A cell starting with = + - @ would run as a formula in the spreadsheet of whoever opens an export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it only drops a leading "=" and turns empty cells into "None"; inventory.resources escapes = + - @ instead.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
