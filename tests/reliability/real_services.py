@@ -22,7 +22,7 @@ requires_real_services = pytest.mark.skipif(
 def celery_publishing_to(broker_url):
     """Publish tasks to ``broker_url`` instead of running them in-process, until the block ends."""
     saved_env = os.environ.get("CELERY_BROKER_URL")
-    saved_eager = celery_app.conf.task_always_eager
+    saved_eager = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
 
     def forget_connections():
         # Celery caches its connection and producer pools per app; drop them so the next publish uses the new URL.
@@ -31,7 +31,8 @@ def celery_publishing_to(broker_url):
 
     # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
     os.environ["CELERY_BROKER_URL"] = broker_url
-    celery_app.conf.task_always_eager = False
+    # The namespaced name: Celery looks it up before the plain one, so only it overrides the setting.
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     forget_connections()
     try:
         yield
@@ -40,7 +41,7 @@ def celery_publishing_to(broker_url):
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = saved_env
-        celery_app.conf.task_always_eager = saved_eager
+        celery_app.conf.CELERY_TASK_ALWAYS_EAGER = saved_eager
         forget_connections()
 
 

@@ -1,0 +1,52 @@
+import logging
+import time
+
+import pytest
+
+from exchange.models import PartRequest
+from exchange.tasks import rematch_open_requests
+from tests.conftest import client_for
+
+from .real_services import celery_publishing_to
+from .world import World
+
+# Nothing listens here: connecting is refused at once, as when Redis is stopped.
+DEAD_BROKER_URL = "redis://127.0.0.1:6390/0"
+# A web request must not wait on a dead broker for longer than this.
+PUBLISH_BUDGET_SECONDS = 3
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_request_is_saved_while_the_broker_is_down_and_the_sweep_matches_it(caplog):
+    world = World(units=3)
+
+    with caplog.at_level(logging.ERROR, logger="exchange.tasks"), celery_publishing_to(DEAD_BROKER_URL):
+        started = time.monotonic()
+        part_request = world.request(quantity=2)
+        elapsed = time.monotonic() - started
+
+    assert PartRequest.objects.filter(pk=part_request.pk, status=PartRequest.Status.OPEN).exists()
+    assert not part_request.matches.exists()
+    assert f"Could not enqueue exchange.tasks.match_request({part_request.pk},)" in caplog.text
+    assert elapsed < PUBLISH_BUDGET_SECONDS
+
+    # when the broker is back, the periodic sweep runs
+    rematch_open_requests()
+
+    assert list(part_request.matches.values_list("stock_item", "quantity")) == [(world.stock.pk, 2)]
+
+
+def test_api_answers_201_while_the_broker_is_down(caplog):
+    world = World(units=3)
+    payload = {"plant": world.requesting_plant.pk, "part": world.part.pk, "quantity": 1}
+
+    with caplog.at_level(logging.ERROR, logger="exchange.tasks"), celery_publishing_to(DEAD_BROKER_URL):
+        started = time.monotonic()
+        response = client_for(world.requester).post("/api/requests/", payload, format="json")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 201
+    assert PartRequest.objects.get(pk=response.json()["id"]).status == PartRequest.Status.OPEN
+    assert "Could not enqueue exchange.tasks.match_request" in caplog.text
+    assert elapsed < PUBLISH_BUDGET_SECONDS
