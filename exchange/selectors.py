@@ -1,6 +1,6 @@
 """Reads of the exchange: matching candidates, visibility, savings."""
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Value
 
 from inventory.models import Capability, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
@@ -50,35 +50,44 @@ def stock_candidates(part_id: int | None) -> list[StockCandidate]:
 
 
 def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
-    """Capabilities for the request's processes at plants that could do them all. Two queries."""
+    """Capabilities for the request's processes at plants that could do them all. One query.
+
+    exchange.matching decides; the filters here only narrow the rows to those
+    that can pass its hard conditions (envelope, material, every process, the
+    tightest grade), so that a common process like turning does not bring back
+    every lathe in the country.
+    """
     if not spec.processes:
         return []
-    capabilities = Capability.objects.filter(process__in=spec.processes)
-    if len(spec.processes) > 1:
-        plants_with_all = (
-            Capability.objects.filter(process__in=spec.processes)
-            .values("plant_id")
-            .annotate(processes=Count("process", distinct=True))
-            .filter(processes=len(set(spec.processes)))
-            .values("plant_id")
+    serving = Capability.objects.filter(process__in=spec.processes)
+    for needed, limit_field in (
+        (spec.diameter_mm, "max_diameter_mm"),
+        (spec.length_mm, "max_length_mm"),
+        (spec.weight_kg, "max_weight_kg"),
+    ):
+        if needed is not None:
+            serving = serving.filter(Q(**{f"{limit_field}__isnull": True}) | Q(**{f"{limit_field}__gte": needed}))
+    handles_material = Value(False)
+    if spec.material_id is not None:
+        handles_material = Exists(
+            Capability.materials.through.objects.filter(capability_id=OuterRef("pk"), material_id=spec.material_id)
         )
-        capabilities = capabilities.filter(plant_id__in=plants_with_all)
-    rows = list(
-        capabilities.values_list(
-            "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-            "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude",
+        serving = serving.alias(handles_material=handles_material).filter(
+            Q(process__in=MATERIAL_INDEPENDENT_PROCESSES) | Q(handles_material=True)
         )
+    plants = serving.values("plant_id").annotate(processes=Count("process", distinct=True))
+    plants = plants.filter(processes=len(set(spec.processes)))
+    if spec.it_grade is not None:
+        plants = plants.annotate(best_it_grade=Min("best_it_grade")).filter(best_it_grade__lte=spec.it_grade)
+    rows = serving.filter(plant_id__in=plants.values("plant_id")).values_list(
+        "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+        "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude", handles_material,
     )
-    if not rows:
-        return []
-    materials: dict[int, set[int]] = {}
-    for capability_id, material_id in Capability.materials.through.objects.filter(
-        capability_id__in=[row[0] for row in rows]
-    ).values_list("capability_id", "material_id"):
-        materials.setdefault(capability_id, set()).add(material_id)
     return [
         CapabilityCandidate(
-            capability_id=row[0], plant_id=row[1], process=row[2], material_ids=frozenset(materials.get(row[0], ())),
+            capability_id=row[0], plant_id=row[1], process=row[2],
+            # Only the requested material matters to the rules, so only it is fetched.
+            material_ids=frozenset({spec.material_id}) if row[10] else frozenset(),
             max_diameter_mm=row[3], max_length_mm=row[4], max_weight_kg=row[5], best_it_grade=row[6],
             lead_time_days=row[7], latitude=row[8], longitude=row[9],
         )

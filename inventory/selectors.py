@@ -59,10 +59,15 @@ def _part_numbers_by_normalized(normalized: set[str]) -> dict[str, list[tuple[in
 
 
 def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
-    """A filter for the part and every part sharing one of its normalized numbers (the cross-references)."""
-    normalized = PartNumber.objects.filter(part_id=part_id).values("normalized")
-    sharing = PartNumber.objects.filter(normalized__in=normalized).values("part_id")
-    return Q(**{field: part_id}) | Q(**{f"{field}__in": sharing})
+    """A filter for the part and every part sharing one of its normalized numbers (the cross-references).
+
+    The ids are fetched here, in one query: "the part OR a subquery" kept
+    PostgreSQL from using the index on ``field`` and scanned a million stock
+    items (half a second) where a list of ids takes an index scan.
+    """
+    own_numbers = PartNumber.objects.filter(part_id=part_id).values("normalized")
+    sharing = PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True)
+    return Q(**{f"{field}__in": {part_id, *sharing}})
 
 
 def plant_ids_for_user(user) -> set[int]:

@@ -1,0 +1,317 @@
+"""The matching engine through the services, on the database."""
+
+from decimal import Decimal
+
+import pytest
+
+from exchange import services
+from exchange.models import Match
+from inventory import services as inventory_services
+from inventory.models import Material
+from tests.factories import MembershipFactory, PartFactory, PlantFactory, ShopFactory, UserFactory, capability, stock_item
+
+pytestmark = pytest.mark.django_db
+
+MARACAIBO = {"latitude": 10.65, "longitude": -71.64}
+VALENCIA = {"latitude": 10.16, "longitude": -68.0}
+
+
+@pytest.fixture
+def requester(plant):
+    return MembershipFactory(plant=plant).user
+
+
+@pytest.fixture
+def steel_1045(db):
+    return inventory_services.material_create(
+        name="Carbon steel 1045", family=Material.Family.CARBON_STEEL, designations=["AISI 1045", "C45", "1.0503"]
+    )
+
+
+@pytest.fixture
+def steel_4140(db):
+    return inventory_services.material_create(
+        name="Alloy steel 4140", family=Material.Family.ALLOY_STEEL, designations=["AISI 4140", "42CrMo4"]
+    )
+
+
+def post_request(plant, user, **fields):
+    return services.part_request_create(plant=plant, user=user, quantity=fields.pop("quantity", 1), **fields)
+
+
+def matched(part_request):
+    services.part_request_match(part_request_id=part_request.pk)
+    return list(Match.objects.filter(request=part_request).order_by("-score", "id"))
+
+
+def shaft_request(plant, user, material, **spec):
+    fields = {"processes": ["turning"], "diameter_mm": Decimal("80"), "length_mm": Decimal("600"),
+              "weight_kg": Decimal("24"), "it_grade": 8} | spec
+    return post_request(plant, user, description="Eje de prensa, ver plano", material=material, **fields)
+
+
+def lathe(material, **limits):
+    fields = {"max_diameter_mm": Decimal("400"), "max_length_mm": Decimal("2000"), "max_weight_kg": Decimal("500"),
+              "best_it_grade": 7} | limits
+    return capability(process=fields.pop("process", "turning"), materials=[material], **fields)
+
+
+# Hard conditions: stock
+
+
+def test_stock_under_another_brands_number_is_proposed(plant, requester):
+    skf = PartFactory(numbers=[("SKF", "6205-2RSH"), ("generic", "6205-2RS")])
+    fag = PartFactory(numbers=[("FAG", "6205 2rs")])
+    source = stock_item(part=fag, quantity=4)
+
+    (match,) = matched(post_request(plant, requester, part=skf))
+
+    assert (match.stock_item, match.source, match.explanation["fit"]) == (source, "stock", "cross_reference")
+
+
+def test_stock_of_an_unrelated_part_is_not_proposed(plant, requester):
+    wanted = PartFactory(numbers=[("SKF", "6205-2RSH")])
+    stock_item(part=PartFactory(numbers=[("SKF", "6206-2RSH")]))
+
+    assert matched(post_request(plant, requester, part=wanted)) == []
+
+
+def test_a_request_by_number_with_its_brand_in_front_finds_the_stock(plant, requester):
+    part = PartFactory(numbers=[("FAG", "6205-2RSR")])
+    source = stock_item(part=part)
+
+    (match,) = matched(post_request(plant, requester, number="FAG 6205-2RSR"))
+
+    assert match.stock_item == source
+
+
+def test_stock_that_is_not_exchangeable_is_never_proposed(plant, requester):
+    part = PartFactory()
+    stock_item(part=part, exchangeable=False)
+
+    assert matched(post_request(plant, requester, part=part)) == []
+
+
+def test_fully_reserved_stock_is_never_proposed(plant, requester):
+    part = PartFactory()
+    item = stock_item(part=part, quantity=3)
+    inventory_services.stock_reserve(stock_item_id=item.pk, quantity=3)
+
+    assert matched(post_request(plant, requester, part=part)) == []
+
+
+def test_the_requesters_own_store_counts(plant, requester):
+    part = PartFactory()
+    own = stock_item(plant=plant, part=part)
+
+    (match,) = matched(post_request(plant, requester, part=part))
+
+    assert match.stock_item == own
+    assert "own store" in match.explanation["summary"]
+
+
+# Hard conditions: fabrication
+
+
+def test_a_material_named_by_another_designation_is_the_same_material(plant, requester, steel_1045):
+    shop = lathe(steel_1045).plant
+    # The requester knows the steel as C45; the shop listed it as AISI 1045.
+    named_c45 = Material.objects.get(designations__designation="C45")
+
+    (match,) = matched(shaft_request(plant, requester, named_c45))
+
+    assert (match.source, match.source_plant) == ("fabrication", shop)
+
+
+def test_a_shop_for_another_material_is_not_proposed(plant, requester, steel_1045, steel_4140):
+    lathe(steel_4140)
+
+    assert matched(shaft_request(plant, requester, steel_1045)) == []
+
+
+@pytest.mark.parametrize(
+    ("dimension", "limit"),
+    [("diameter_mm", "max_diameter_mm"), ("length_mm", "max_length_mm"), ("weight_kg", "max_weight_kg")],
+)
+def test_a_part_outside_the_envelope_is_not_proposed(plant, requester, steel_1045, dimension, limit):
+    lathe(steel_1045, **{limit: Decimal("50")})
+
+    assert matched(shaft_request(plant, requester, steel_1045, **{dimension: Decimal("50.5")})) == []
+    assert len(matched(shaft_request(plant, requester, steel_1045, **{dimension: Decimal("50")}))) == 1
+
+
+@pytest.mark.parametrize(("part_grade", "proposed"), [(8, True), (7, True), (6, False)])
+def test_an_it7_lathe_makes_it8_parts_not_it6(plant, requester, steel_1045, part_grade, proposed):
+    lathe(steel_1045, best_it_grade=7)
+
+    assert bool(matched(shaft_request(plant, requester, steel_1045, it_grade=part_grade))) is proposed
+
+
+def test_a_shop_must_offer_every_process_the_part_needs(plant, requester, steel_1045):
+    turning_only = lathe(steel_1045).plant
+    both = ShopFactory()
+    capability(plant=both, process="turning", materials=[steel_1045], best_it_grade=7)
+    capability(plant=both, process="gear_cutting", materials=[steel_1045], best_it_grade=8)
+
+    matches = matched(shaft_request(plant, requester, steel_1045, processes=["turning", "gear_cutting"]))
+
+    assert [match.source_plant for match in matches] == [both]
+    assert turning_only not in {match.source_plant for match in matches}
+
+
+def test_a_request_described_only_in_words_gets_no_engine_matches(plant, requester, steel_1045):
+    lathe(steel_1045)
+
+    assert matched(post_request(plant, requester, description="Una pieza rara, ver foto")) == []
+
+
+# Ranking
+
+
+def test_nearer_stock_beats_farther_stock(plant, requester):
+    part = PartFactory()
+    far = stock_item(plant=PlantFactory(**MARACAIBO), part=part)
+    near = stock_item(plant=PlantFactory(**VALENCIA), part=part)
+
+    assert [match.stock_item for match in matched(post_request(plant, requester, part=part))] == [near, far]
+
+
+def test_new_stock_beats_used_stock(plant, requester):
+    part = PartFactory()
+    source = PlantFactory()
+    used = stock_item(plant=source, part=part, condition="used")
+    new = stock_item(plant=source, part=part, condition="new")
+
+    assert [match.stock_item for match in matched(post_request(plant, requester, part=part))] == [new, used]
+
+
+# Idempotency
+
+
+def test_running_the_engine_again_never_duplicates_a_match(plant, requester, steel_1045):
+    part = PartFactory(material=steel_1045, processes=["turning"], diameter_mm=Decimal("80"))
+    stock_item(part=part)
+    lathe(steel_1045)
+    part_request = post_request(plant, requester, part=part)
+
+    first = matched(part_request)
+    second = matched(part_request)
+
+    assert len(first) == 2
+    assert [match.pk for match in second] == [match.pk for match in first]
+
+
+def test_running_again_refreshes_open_proposals(plant, requester):
+    part = PartFactory()
+    item = stock_item(part=part, quantity=1)
+    part_request = post_request(plant, requester, part=part, quantity=5)
+    (proposal,) = matched(part_request)
+
+    inventory_services.stock_adjust(stock_item=item, delta=4, reason="count")
+    (refreshed,) = matched(part_request)
+
+    assert (refreshed.pk, proposal.quantity, refreshed.quantity) == (proposal.pk, 1, 5)
+    assert refreshed.score > proposal.score
+
+
+def test_running_again_leaves_approved_and_accepted_matches_alone(plant, requester, admin_user):
+    part = PartFactory()
+    approved_item = stock_item(part=part, quantity=1)
+    accepted_item = stock_item(part=part, quantity=1)
+    part_request = post_request(plant, requester, part=part, quantity=5)
+    by_item = {match.stock_item_id: match for match in matched(part_request)}
+    approved = services.match_approve(match=by_item[approved_item.pk], user=admin_user)
+    accepted = services.match_approve(match=by_item[accepted_item.pk], user=admin_user)
+    source_member = MembershipFactory(plant=accepted_item.plant).user
+    services.match_quote(match=accepted, user=source_member, price=Decimal("30"), currency="USD", lead_time_days=3)
+    accepted = services.match_accept(match=accepted, user=requester)
+
+    inventory_services.stock_adjust(stock_item=approved_item, delta=4, reason="count")
+    matched(part_request)
+
+    approved.refresh_from_db()
+    accepted.refresh_from_db()
+    assert (approved.status, approved.quantity) == (Match.Status.APPROVED, 1)
+    assert (accepted.status, accepted.quantity) == (Match.Status.ACCEPTED, 1)
+    assert Match.objects.filter(request=part_request).count() == 2
+
+
+def test_a_proposal_no_longer_feasible_is_withdrawn(plant, requester):
+    part = PartFactory()
+    item = stock_item(part=part)
+    part_request = post_request(plant, requester, part=part)
+    assert matched(part_request)
+
+    inventory_services.stock_item_update(stock_item=item, exchangeable=False)
+
+    assert matched(part_request) == []
+
+
+def test_a_closed_request_is_not_matched(plant, requester):
+    part = PartFactory()
+    stock_item(part=part)
+    part_request = post_request(plant, requester, part=part)
+    services.part_request_cancel(part_request=part_request, user=requester)
+
+    assert matched(part_request) == []
+
+
+# Reverse matching, through the tasks (eager in tests)
+
+
+def test_a_new_stock_item_is_matched_to_an_open_request(plant, requester, django_capture_on_commit_callbacks):
+    part = PartFactory()
+    part_request = post_request(plant, requester, part=part)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = stock_item(part=part)
+
+    assert list(Match.objects.filter(request=part_request).values_list("stock_item", flat=True)) == [item.pk]
+
+
+def test_a_new_capability_is_matched_to_an_open_request(plant, requester, steel_1045, django_capture_on_commit_callbacks):
+    part_request = shaft_request(plant, requester, steel_1045)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop = lathe(steel_1045).plant
+
+    assert list(Match.objects.filter(request=part_request).values_list("source_plant", flat=True)) == [shop.pk]
+
+
+def test_a_request_is_matched_when_it_is_posted(plant, requester, django_capture_on_commit_callbacks):
+    part = PartFactory()
+    item = stock_item(part=part)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        part_request = post_request(plant, requester, part=part)
+
+    assert list(Match.objects.filter(request=part_request).values_list("stock_item", flat=True)) == [item.pk]
+
+
+# Cost
+
+
+def world_with_candidates(count, material):
+    part = PartFactory(material=material, processes=["gear_cutting", "turning"], diameter_mm=Decimal("80"))
+    twin = PartFactory(numbers=[("twin", part.numbers.first().number)])
+    for index in range(count):
+        stock_item(part=part if index % 2 else twin)
+        shop = ShopFactory()
+        capability(plant=shop, process="turning", materials=[material], best_it_grade=7)
+        capability(plant=shop, process="gear_cutting", materials=[material], best_it_grade=8)
+    return part
+
+
+@pytest.mark.parametrize("candidates", [1, 12])
+def test_matching_costs_the_same_queries_whatever_the_number_of_candidates(
+    plant, requester, steel_1045, candidates, django_assert_max_num_queries
+):
+    part_request = post_request(plant, requester, part=world_with_candidates(candidates, steel_1045))
+
+    with django_assert_max_num_queries(12):
+        services.part_request_match(part_request_id=part_request.pk)
+    with django_assert_max_num_queries(12):
+        services.part_request_match(part_request_id=part_request.pk)
+
+    assert Match.objects.filter(request=part_request).count() == min(2 * candidates, 10)
+
