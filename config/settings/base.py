@@ -154,6 +154,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, whichever field uses it (and check --deploy stays quiet).
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "exchange.models.Match.Currency",
+        "ProcessEnum": "inventory.processes.Process",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process so a newcomer needs nothing else.
