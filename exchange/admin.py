@@ -234,8 +234,11 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         weights = explanation.get("weights", {})
         score_rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{:.2f}</td><td>{}</td></tr>",
-            ((name, value, weights.get(name, "—")) for name, value in explanation.get("parts", {}).items()),
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (name, f"{value:.2f}", weights.get(name, "—"))
+                for name, value in explanation.get("parts", {}).items()
+            ),
         )
         record = explanation.get("record") or {}
         facts = [

@@ -30,6 +30,11 @@ class Bar:
     value: Decimal
 
 
+def _coordinate(value) -> str:
+    # format_html escapes its arguments to strings first, so numbers are formatted here.
+    return f"{value:.1f}"
+
+
 def usd_by_month_svg(bars: list[Bar]) -> str:
     """A bar chart of USD avoided per month, as an accessible SVG element."""
     title = _("USD avoided by month")
@@ -46,11 +51,11 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
         x = CHART_MARGIN_LEFT + index * slot + slot * 0.15
         shapes.append(
             format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#417690">'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690">'
                 "<title>{}: {} USD</title></rect>"
-                '<text x="{:.1f}" y="{:.1f}" font-size="11" text-anchor="middle">{}</text>',
-                x, baseline - height, slot * 0.7, height, bar.label, bar.value,
-                x + slot * 0.35, baseline + 16, bar.label,
+                '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                *map(_coordinate, (x, baseline - height, slot * 0.7, height)), bar.label, bar.value,
+                *map(_coordinate, (x + slot * 0.35, baseline + 16)), bar.label,
             )
         )
     axis = format_html(

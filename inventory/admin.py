@@ -203,7 +203,7 @@ class CapabilityForm(forms.ModelForm):
 
 def capability_save(form, plant) -> Capability:
     """Create or change a capability through the service, so the engine hears of it."""
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+    fields = {name: form.cleaned_data[name] for name in CapabilityForm.Meta.fields if name in form.cleaned_data}
     fields.pop("plant", None)
     materials = fields.pop("materials", [])
     if form.instance.pk is None:
@@ -350,14 +350,14 @@ class StockItemAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantS
         return [StockMovementInline] if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        descriptive = ["plant", "part", "condition", "location", "exchangeable"]
+        descriptive = StockItemForm.Meta.fields
         if obj is None:
             return [*descriptive, "counted_quantity"]
         return [*descriptive, "quantity", "reserved", "counted_quantity", "count_note", "created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):
         counted = form.cleaned_data.get("counted_quantity")
-        descriptive = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        descriptive = {name: form.cleaned_data[name] for name in StockItemForm.Meta.fields}
         if not change:
             created = services.stock_item_create(quantity=counted or 0, user=request.user, **descriptive)
             obj.pk = created.pk

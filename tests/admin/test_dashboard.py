@@ -1,0 +1,44 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange import savings
+from exchange.models import Criticality, Match
+
+from .conftest import fulfilled_match, proposed_match
+
+
+def test_dashboard_figures_equal_the_savings_service(admin_client, admin_user):
+    # given: savings in two months, two open shortages and one proposal waiting
+    earlier = fulfilled_match(admin_user=admin_user, quantity=2)
+    Match.objects.filter(pk=earlier.pk).update(fulfilled_at=timezone.now() - timedelta(days=62))
+    fulfilled_match(admin_user=admin_user, quantity=3)
+    waiting = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
+    Match.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=4))
+    proposed_match(criticality=Criticality.PREVENTIVE)
+
+    # when
+    response = admin_client.get(reverse("admin:exchange_dashboard"))
+
+    # then
+    summary = savings.savings_summary()
+    context = response.context
+    assert context["usd_avoided_total"] == summary["usd_avoided_total"] == Decimal("200.00")
+    assert context["usd_avoided_by_month"] == summary["usd_avoided_by_month"]
+    assert len(context["usd_avoided_by_month"]) == 2
+    assert dict(context["open_by_criticality"]) == {"Production stopped": 1, "Degraded": 0, "Preventive": 1}
+    assert context["proposals_awaiting_review"] == 2
+    assert context["oldest_proposal_age"].days == 4
+    assert context["states_with_most_open_requests"] == [{"state": "Carabobo", "count": 2}]
+    page = response.content.decode()
+    assert page.count("<rect ") == 2
+    assert "<script" not in page.split('id="content-main"')[1]
+
+
+def test_dashboard_with_nothing_yet_says_so(admin_client):
+    response = admin_client.get(reverse("admin:exchange_dashboard"))
+
+    assert response.status_code == 200
+    assert "Nothing fulfilled yet." in response.content.decode()

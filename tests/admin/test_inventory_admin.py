@@ -1,0 +1,109 @@
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from inventory.models import Capability, StockItem, StockMovement
+from tests.factories import PartFactory, PlantFactory, ShopFactory, stock_item
+
+# The ledger inline's management form, which every change-page post carries.
+NO_MOVEMENT_FORMS = {"movements-TOTAL_FORMS": 0, "movements-INITIAL_FORMS": 0}
+
+
+def test_creating_a_stock_item_records_its_initial_count_in_the_ledger(admin_client):
+    plant, part = PlantFactory(), PartFactory()
+
+    response = admin_client.post(
+        reverse("admin:inventory_stockitem_add"),
+        {"plant": plant.pk, "part": part.pk, "condition": "new", "location": "A1", "exchangeable": "on",
+         "counted_quantity": 7},
+    )
+
+    assert response.status_code == 302
+    item = StockItem.objects.get(plant=plant, part=part)
+    assert item.quantity == 7
+    assert list(item.movements.values_list("delta", "reason", "user__username")) == [(7, "count", "admin")]
+
+
+def test_recording_a_count_goes_through_the_ledger(admin_client):
+    item = stock_item(quantity=5, location="B2")
+    url = reverse("admin:inventory_stockitem_change", args=[item.pk])
+
+    response = admin_client.post(
+        url,
+        {"plant": item.plant_id, "part": item.part_id, "condition": "new", "location": "B2", "exchangeable": "on",
+         "counted_quantity": 3, "count_note": "Yearly count", **NO_MOVEMENT_FORMS},
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.quantity == 3
+    assert item.movements.first().delta == -2 and item.movements.first().note == "Yearly count"
+    assert item.quantity == sum(item.movements.values_list("delta", flat=True))
+
+
+def test_quantity_is_not_an_editable_field(admin_client):
+    item = stock_item(quantity=5)
+    page = admin_client.get(reverse("admin:inventory_stockitem_change", args=[item.pk])).content.decode()
+
+    assert 'name="quantity"' not in page and 'name="reserved"' not in page
+    assert 'name="counted_quantity"' in page
+
+
+def test_a_count_below_the_reserved_units_is_refused(admin_client):
+    item = stock_item(quantity=5)
+    StockItem.objects.filter(pk=item.pk).update(reserved=4)
+
+    response = admin_client.post(
+        reverse("admin:inventory_stockitem_change", args=[item.pk]),
+        {"plant": item.plant_id, "part": item.part_id, "condition": "new", "location": "", "exchangeable": "on",
+         "counted_quantity": 2, **NO_MOVEMENT_FORMS},
+    )
+
+    assert response.status_code == 200
+    assert "4 units are reserved" in response.content.decode()
+    item.refresh_from_db()
+    assert item.quantity == 5
+
+
+def test_ledger_cannot_be_edited_in_the_admin(admin_client):
+    movement = stock_item(quantity=5).movements.get()
+
+    assert admin_client.get(reverse("admin:inventory_stockmovement_add")).status_code == 403
+    page = admin_client.get(reverse("admin:inventory_stockmovement_change", args=[movement.pk])).content.decode()
+    assert 'name="delta"' not in page
+    assert admin_client.post(reverse("admin:inventory_stockmovement_delete", args=[movement.pk])).status_code == 403
+    assert StockMovement.objects.filter(pk=movement.pk).exists()
+
+
+def test_part_search_matches_any_brand_normalized(admin_client):
+    bearing = PartFactory(name="Rodamiento", numbers=[("FAG", "6205-2RSR"), ("SKF", "6205-2RS")])
+    PartFactory(name="Other")
+
+    for search in ["6205 2rs", "fag 62052RSR", "6205"]:
+        response = admin_client.get(reverse("admin:inventory_part_changelist"), {"q": search})
+        assert [part.pk for part in response.context["cl"].result_list] == [bearing.pk], search
+
+
+def test_a_capability_added_in_the_admin_goes_through_the_service(admin_client, django_capture_on_commit_callbacks):
+    shop = ShopFactory()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(
+            reverse("admin:inventory_capability_add"),
+            {"plant": shop.pk, "process": "turning", "lead_time_days": 10, "best_it_grade": 7},
+        )
+
+    assert response.status_code == 302
+    assert Capability.objects.get(plant=shop).best_it_grade == 7
+    assert callbacks, "the matching engine is told of the new capability"
+
+
+def test_offer_and_withdraw_actions_change_exchangeability(admin_client):
+    item = stock_item(quantity=5)
+
+    admin_client.post(
+        reverse("admin:inventory_stockitem_changelist"),
+        {"action": "mark_not_exchangeable", ACTION_CHECKBOX_NAME: [item.pk]},
+    )
+
+    item.refresh_from_db()
+    assert item.exchangeable is False

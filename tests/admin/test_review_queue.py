@@ -1,0 +1,131 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.models import Criticality, Match, MatchStatusChange
+from tests.factories import PartFactory, PlantFactory, ShopFactory
+
+from .conftest import proposed_match
+
+CHANGELIST = reverse("admin:exchange_match_changelist")
+
+
+def run_action(client, action, matches, listing="", **extra):
+    return client.post(
+        CHANGELIST + listing,
+        {"action": action, ACTION_CHECKBOX_NAME: [match.pk for match in matches], **extra},
+        follow=True,
+    )
+
+
+def listed_ids(response):
+    return [match.pk for match in response.context["cl"].result_list]
+
+
+def test_queue_shows_proposals_stopped_production_first_then_oldest(admin_client, admin_user):
+    # given
+    old_degraded = proposed_match(criticality=Criticality.DEGRADED)
+    new_degraded = proposed_match(criticality=Criticality.DEGRADED)
+    stopped = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
+    approved = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
+    Match.objects.filter(pk=old_degraded.pk).update(created_at=timezone.now() - timedelta(days=5))
+    admin_client.post(CHANGELIST, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [approved.pk]})
+
+    # when
+    response = admin_client.get(CHANGELIST)
+
+    # then
+    assert listed_ids(response) == [stopped.pk, old_degraded.pk, new_degraded.pk]
+    assert approved.pk in listed_ids(admin_client.get(CHANGELIST, {"status": "all"}))
+
+
+def test_approve_action_approves_through_the_service_and_notifies(
+    admin_client, django_capture_on_commit_callbacks
+):
+    match = proposed_match()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client, "approve_selected", [match])
+
+    match.refresh_from_db()
+    assert match.status == Match.Status.APPROVED
+    assert MatchStatusChange.objects.filter(match=match, to_status=Match.Status.APPROVED, user__username="admin").exists()
+    assert [str(message) for message in response.context["messages"]] == ["1 match approved."]
+    assert any(f"#{match.pk}" in message.subject for message in mail.outbox)
+
+
+def test_approve_action_reports_each_refusal_and_approves_the_rest(admin_client):
+    already_approved, waiting = proposed_match(), proposed_match()
+    run_action(admin_client, "approve_selected", [already_approved])
+
+    response = run_action(admin_client, "approve_selected", [already_approved, waiting], listing="?status=all")
+
+    waiting.refresh_from_db()
+    assert waiting.status == Match.Status.APPROVED
+    texts = [str(message) for message in response.context["messages"]]
+    assert f"Match #{already_approved.pk}: Cannot approve a match that is Approved." in texts
+    assert "1 match approved." in texts
+
+
+def test_reject_action_asks_for_a_reason_before_rejecting(admin_client):
+    match = proposed_match()
+
+    page = run_action(admin_client, "reject_selected", [match])
+    match.refresh_from_db()
+    assert match.status == Match.Status.PROPOSED
+    assert b'name="reason"' in page.content
+
+    run_action(admin_client, "reject_selected", [match], reason="Too far; the shop in Carabobo is better.")
+    match.refresh_from_db()
+    assert match.status == Match.Status.REJECTED
+    assert match.reject_reason == "Too far; the shop in Carabobo is better."
+    assert match.history.last().note == "Too far; the shop in Carabobo is better."
+
+
+def test_reject_with_a_blank_reason_rejects_nothing(admin_client):
+    match = proposed_match()
+
+    response = run_action(admin_client, "reject_selected", [match], reason="   ")
+
+    match.refresh_from_db()
+    assert match.status == Match.Status.PROPOSED
+    assert response.context["form"].errors
+
+
+def test_change_page_is_a_read_only_record_with_explanation_links_and_history(admin_client):
+    match = proposed_match()
+
+    page = admin_client.get(reverse("admin:exchange_match_change", args=[match.pk])).content.decode()
+
+    assert match.explanation["summary"] in page
+    assert reverse("admin:exchange_partrequest_change", args=[match.request_id]) in page
+    assert reverse("admin:inventory_stockitem_change", args=[match.stock_item_id]) in page
+    assert "Match status changes" in page or "match status changes" in page.lower()
+    assert 'name="status"' not in page and 'name="quantity"' not in page
+    assert admin_client.get(reverse("admin:exchange_match_add")).status_code == 403
+
+
+@pytest.mark.parametrize("search", ["6205-2RS", "6205 2rs", "skf 62052rs", "6205"])
+def test_queue_is_searchable_by_any_brand_of_number_and_by_plant(admin_client, search):
+    bearing = PartFactory(numbers=[("FAG", "6205-2RSR"), ("SKF", "6205-2RS")])
+    wanted = proposed_match(part=bearing, requester=PlantFactory(name="Sidor"))
+    other = proposed_match()
+
+    by_number = listed_ids(admin_client.get(CHANGELIST, {"q": search}))
+    by_plant = listed_ids(admin_client.get(CHANGELIST, {"q": "sidor"}))
+
+    assert by_number == [wanted.pk] and other.pk not in by_number
+    assert by_plant == [wanted.pk]
+
+
+def test_filters_by_source_state(admin_client):
+    in_zulia = proposed_match(source_plant=ShopFactory(state="Zulia"))
+    proposed_match(source_plant=ShopFactory(state="Lara"))
+
+    response = admin_client.get(CHANGELIST, {"source_plant__state": "Zulia"})
+
+    assert listed_ids(response) == [in_zulia.pk]
