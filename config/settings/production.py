@@ -3,7 +3,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -20,3 +20,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# A persistent connection may outlive a database restart; test it before each request reuses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A broker host that drops packets (rather than refusing) would otherwise hold a web request for the
+# operating system's connect timeout, about two minutes, before the enqueue gives up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2}

@@ -1,0 +1,73 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from exchange.models import PartRequest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _production_check(**environment):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "example.org",
+        **environment,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = _production_check(SECRET_KEY=secrets.token_urlsafe(60))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = _production_check(SECRET_KEY="short")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_bandit_finds_no_high_severity_issue():
+    result = subprocess.run(
+        [str(BIN / "bandit"), "--quiet", "--recursive", "config", "inventory", "exchange", "-lll"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_session_write_without_csrf_token_is_refused(plant, plant_member):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.login(username=plant_member.username, password="pass-1234")
+
+    response = browser.post("/api/requests/", {"plant": plant.pk, "description": "worn bushing", "quantity": 1})
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not PartRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_token_write_needs_no_csrf_token(plant, plant_member):
+    script = APIClient(enforce_csrf_checks=True)
+    script.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=plant_member).key}")
+
+    response = script.post("/api/requests/", {"plant": plant.pk, "description": "worn bushing", "quantity": 1})
+
+    assert response.status_code == 201
