@@ -30,6 +30,11 @@ from .models import (
 )
 from .normalization import normalize_code
 from .processes import Process
+from .spreadsheet_admin import (
+    CapabilitySpreadsheetAdminMixin,
+    PartSpreadsheetAdminMixin,
+    StockItemSpreadsheetAdminMixin,
+)
 
 
 def processes_field(**kwargs):
@@ -280,7 +285,7 @@ class PartForm(forms.ModelForm):
 
 
 @admin.register(Part)
-class PartAdmin(PartNumberSearchMixin, admin.ModelAdmin):
+class PartAdmin(PartSpreadsheetAdminMixin, PartNumberSearchMixin, admin.ModelAdmin):
     form = PartForm
     part_lookup = "pk"
     list_display = ["name", "category", "number_list", "material", "import_price_usd"]
@@ -335,7 +340,13 @@ class StockMovementInline(ReadOnlyInline):
 
 
 @admin.register(StockItem)
-class StockItemAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+class StockItemAdmin(
+    StockItemSpreadsheetAdminMixin,
+    PartNumberSearchMixin,
+    ServiceErrorsAsMessagesMixin,
+    PlantStateColumn,
+    admin.ModelAdmin,
+):
     form = StockItemForm
     list_display = ["part", "plant", "plant_state", "condition", "location", "quantity", "reserved", "exchangeable"]
     list_filter = ["condition", "exchangeable", "plant__kind", "plant__ownership", "plant__state"]
@@ -411,7 +422,7 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+class CapabilityAdmin(CapabilitySpreadsheetAdminMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
     form = CapabilityForm
     list_display = [
         "plant", "process", "plant_state", "max_diameter_mm", "max_length_mm", "max_weight_kg",
