@@ -1,9 +1,21 @@
 """The stock and exchange invariants, checked over the whole database.
 
-Used by bench/load.py after a load run and by tests/reliability after fault
-injection. Each check is one aggregate query, so it stays cheap on a large
-database. Call after django.setup().
+Used by bench/load.py after a load run, by tests/reliability after fault
+injection, and by hand after a restore:  python bench/invariants.py  (uses
+DATABASE_URL; exits 1 if an invariant is broken). Each check is one aggregate
+query, so it stays cheap on a large database. Import it after django.setup().
 """
+
+import os
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least
@@ -54,3 +66,9 @@ def invariant_violations() -> list[str]:
             f"request {request_id}: quantity_fulfilled {fulfilled} but its fulfilled matches deliver {expected}"
         )
     return violations
+
+
+if __name__ == "__main__":
+    broken = invariant_violations()
+    print("\n".join(broken) or "All invariants hold.")
+    sys.exit(1 if broken else 0)

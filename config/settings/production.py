@@ -26,3 +26,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A broker host that drops packets (rather than refusing) would otherwise hold a web request for the
 # operating system's connect timeout, about two minutes, before the enqueue gives up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2}
+
+# DRF keeps its throttle counts in the cache. Django's default cache lives in each process, so with
+# several gunicorn workers or machines every limit (the login one above all) is multiplied by their
+# number; a shared Redis cache makes a limit mean what it says.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
