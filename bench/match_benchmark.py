@@ -185,8 +185,8 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run it on the PostgreSQL database that build_national_dataset filled (DATABASE_URL).")
     # The tasks that services enqueue would run in-process and blur the figures: each measure calls its own.
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
+    # app.conf answers from the CELERY_ namespace that config/celery.py loads.
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="memory://")
     Match.objects.all().delete()
     rng = random.Random(arguments.seed)
     open_ids = list(PartRequest.objects.filter(status=PartRequest.Status.OPEN).order_by("id").values_list("id", flat=True))

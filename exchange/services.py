@@ -203,10 +203,11 @@ def _match_key(match: Match):
 
 
 def _save_proposals(part_request, proposals) -> list[Match]:
+    """Create new proposals, refresh open ones, withdraw the rest; writes only what changed."""
     existing = {_match_key(match): match for match in part_request.matches.all()}
-    to_create, to_update, kept_ids = [], [], []
+    to_create, to_update, still_proposed = [], [], []
     for proposal in proposals:
-        match = existing.get(proposal.key)
+        match = existing.pop(proposal.key, None)
         if match is None:
             to_create.append(
                 Match(
@@ -222,25 +223,42 @@ def _save_proposals(part_request, proposals) -> list[Match]:
                     quantity=proposal.quantity,
                 )
             )
-            continue
-        kept_ids.append(match.pk)
-        if match.status == Match.Status.PROPOSED:
-            match.score, match.explanation, match.distance_km = proposal.score, proposal.explanation, proposal.distance_km
-            if match.origin == Match.Origin.ENGINE and match.quote_price is None:
-                match.quantity = proposal.quantity
-            to_update.append(match)
+        elif match.status == Match.Status.PROPOSED:
+            still_proposed.append(match)
+            if _refresh_proposal(match, proposal):
+                to_update.append(match)
     # Engine proposals nobody reviewed that are no longer among the best: withdraw them.
-    part_request.matches.filter(origin=Match.Origin.ENGINE, status=Match.Status.PROPOSED).exclude(
-        pk__in=kept_ids
-    ).delete()
-    Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
+    withdrawn = [
+        match.pk
+        for match in existing.values()
+        if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED
+    ]
+    if withdrawn:
+        Match.objects.filter(pk__in=withdrawn).delete()
+    if to_update:
+        Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
     created = Match.objects.bulk_create(to_create)
-    MatchStatusChange.objects.bulk_create(
-        MatchStatusChange(match=match, from_status="", to_status=Match.Status.PROPOSED) for match in created
-    )
+    if created:
+        MatchStatusChange.objects.bulk_create(
+            MatchStatusChange(match=match, from_status="", to_status=Match.Status.PROPOSED) for match in created
+        )
     part_request.matched_at = timezone.now()
     part_request.save(update_fields=["matched_at"])
-    return to_update + created
+    return still_proposed + created
+
+
+def _refresh_proposal(match, proposal) -> bool:
+    """Bring an open proposal up to date; whether anything changed."""
+    fresh = {"score": proposal.score, "explanation": proposal.explanation, "distance_km": proposal.distance_km}
+    # A quoted quantity or an offer's is the source's word: the engine leaves it.
+    if match.origin == Match.Origin.ENGINE and match.quote_price is None:
+        fresh["quantity"] = proposal.quantity
+    changed = {name: value for name, value in fresh.items() if getattr(match, name) != value}
+    for name, value in changed.items():
+        setattr(match, name, value)
+    if changed:
+        match.updated_at = timezone.now()
+    return bool(changed)
 
 
 # Match lifecycle
