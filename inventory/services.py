@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -282,7 +282,7 @@ class StockCountOutcome:
 IMPORT_WRITE_BATCH = 2000
 # Re-matching runs once per announced item (inline when Celery is eager); past this many items,
 # the periodic sweep of open requests serves the rest of a large import.
-IMPORT_ANNOUNCE_LIMIT = 200
+IMPORT_ANNOUNCE_LIMIT = 50
 
 
 @transaction.atomic
@@ -332,7 +332,7 @@ def stock_import_counts(
             continue
         to_update[(count.quantity, count.exchangeable)].append(current["id"])
         if delta:
-            movements.append(_import_movement(current["id"], delta, user))
+            movements.append((current["id"], delta))
         if count.exchangeable and (delta > 0 or not current["exchangeable"]):
             announce.append(current["id"])
 
@@ -352,7 +352,7 @@ def stock_import_counts(
         for (index, count), item in zip(batch, created, strict=True):
             outcomes[index] = StockCountOutcome(item.pk, None, count.quantity)
             if count.quantity:
-                movements.append(_import_movement(item.pk, count.quantity, user))
+                movements.append((item.pk, count.quantity))
             if count.exchangeable:
                 announce.append(item.pk)
         if progress:
@@ -363,7 +363,7 @@ def stock_import_counts(
             StockItem.objects.filter(pk__in=ids[start : start + IMPORT_WRITE_BATCH]).update(
                 quantity=quantity, exchangeable=exchangeable, updated_at=now
             )
-    StockMovement.objects.bulk_create(movements, batch_size=IMPORT_WRITE_BATCH)
+    _insert_import_movements(movements, user=user, at=now)
     if progress:
         progress(len(counts) - len(to_create))
     for stock_item_id in announce[:IMPORT_ANNOUNCE_LIMIT]:
@@ -371,8 +371,29 @@ def stock_import_counts(
     return outcomes
 
 
-def _import_movement(stock_item_id, delta, user):
-    return StockMovement(stock_item_id=stock_item_id, delta=delta, reason=StockMovement.Reason.IMPORT, user=user)
+def _insert_import_movements(movements: list[tuple[int, int]], *, user, at) -> None:
+    """Write (stock item id, delta) pairs as ``import`` movements.
+
+    On PostgreSQL through COPY: the ledger rows of a large import are most of
+    its writing, and COPY takes a fraction of the time of INSERTs built by the ORM.
+    """
+    user_id = user.pk if user else None
+    if connection.vendor != "postgresql":
+        StockMovement.objects.bulk_create(
+            (
+                StockMovement(stock_item_id=item_id, delta=delta, reason=StockMovement.Reason.IMPORT, user_id=user_id)
+                for item_id, delta in movements
+            ),
+            batch_size=IMPORT_WRITE_BATCH,
+        )
+        return
+    columns = ", ".join(
+        StockMovement._meta.get_field(name).column for name in ("stock_item", "delta", "reason", "user", "note", "at")
+    )
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {StockMovement._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for item_id, delta in movements:
+                copy.write_row((item_id, delta, StockMovement.Reason.IMPORT.value, user_id, "", at))
 
 
 # Capabilities

@@ -349,9 +349,10 @@ def import_stock(
     )
     report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
 
+    absent = {key: parse("") for key, parse in STOCK_PARSERS.items() if key not in columns.index}
     parsed = []
     for line, cells in table.rows:
-        row, errors = _parse_stock_row(line, cells, columns)
+        row, errors = _parse_stock_row(line, cells, columns, absent)
         report.errors.extend(errors)
         parsed.append(row)
         if progress:
@@ -383,26 +384,29 @@ def import_stock(
     return report
 
 
-def _parse_stock_row(line: int, cells: list, columns: _Columns) -> tuple[dict, list[RowError]]:
-    errors, row = [], {"line": line}
-    parsers = {
-        "quantity": _quantity,
-        "condition": _condition,
-        "exchangeable": _yes_no,
-        "location": lambda text: _text(text, 200),
-        "name": lambda text: _text(text, 200),
-        "category": lambda text: _text(text, 100),
-        "description": str,
-        "number": lambda text: _text(text, 100),
-        "brand": lambda text: _text(text, 100),
-    }
-    for key, parse in parsers.items():
+STOCK_PARSERS = {
+    "number": lambda text: _text(text, 100),
+    "brand": lambda text: _text(text, 100),
+    "quantity": _quantity,
+    "condition": _condition,
+    "exchangeable": _yes_no,
+    "location": lambda text: _text(text, 200),
+    "name": lambda text: _text(text, 200),
+    "category": lambda text: _text(text, 100),
+    "description": str,
+}
+
+
+def _parse_stock_row(line: int, cells: list, columns: _Columns, absent: dict) -> tuple[dict, list[RowError]]:
+    """One row's values; ``absent`` holds the values of the columns the file does not have."""
+    errors, row = [], {"line": line, **absent}
+    for key in columns.index:
         try:
-            row[key] = parse(columns.cell(cells, key))
+            row[key] = STOCK_PARSERS[key](columns.cell(cells, key))
         except _BadCell as error:
             errors.append(RowError(line, columns.header[key], str(error)))
             row[key] = None
-    if not row["number"] and "number" in columns.index:
+    if row["number"] == "":
         errors.append(RowError(line, columns.header["number"], _("The part number is missing.")))
     # With a brand column, "FAG" + "6205" is looked up as "FAG 6205": a number under that brand is preferred.
     row["lookup"] = f"{row['brand']} {row['number']}".strip() if row["brand"] else (row["number"] or "")
