@@ -217,3 +217,24 @@ def test_command_refuses_an_unknown_plant(tmp_path):
 
     with pytest.raises(CommandError, match="No plant"):
         call_command("import_stock", "Nowhere", str(path), verbosity=0)
+
+
+def test_import_queries_do_not_grow_with_the_rows(plant, django_assert_max_num_queries):
+    parts = [PartFactory(numbers=[("ACME", f"Q-{index}")]) for index in range(60)]
+    content = "part number,quantity\n" + "".join(f"Q-{index},{index + 1}\n" for index in range(len(parts)))
+
+    with django_assert_max_num_queries(12):
+        report = spreadsheets.import_stock(plant=plant, upload=csv_file(content))
+
+    assert report.counts["created"] == 60
+
+
+def test_an_exported_formula_like_number_imports_back_as_it_was(plant):
+    part = PartFactory(numbers=[("ACME", "-40-62")])
+    stock_item(plant=plant, part=part, quantity=2)
+    exported = spreadsheets.export_stock(plant=plant, file_format="csv")
+
+    report = spreadsheets.import_stock(plant=plant, upload=io.BytesIO(exported))
+
+    assert report.ok, report.errors
+    assert report.rows[0]["part"] == part.pk and report.counts["unchanged"] == 1
