@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from exchange.models import Criticality, Match
 
@@ -34,6 +35,9 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # Queries made while Playwright runs open their own connection (it keeps its own context); close it, or
+        # PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
 
 
 def run_action_on(page, match, action):
