@@ -12,8 +12,9 @@ was a 5xx, a request failed at the connection level, or an invariant broke.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/exchange_load python bench/load.py --seconds 60
 
-Celery runs eagerly inside gunicorn unless CELERY_BROKER_URL is set (then run
-a worker against the same database and broker).
+Celery runs eagerly inside gunicorn unless CELERY_BROKER_URL is set; then the
+script also starts a Celery worker on that broker, as in production, so
+matching runs off the request path.
 """
 
 import argparse
@@ -142,6 +143,12 @@ def start_gunicorn(port, workers, threads, log):
         "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread" if threads > 1 else "sync", "--timeout", "60", "--access-logfile", "-",
     ]
+    return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_celery_worker(log):
+    command = [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--concurrency", "2",
+               "--loglevel", "warning", "--without-gossip", "--without-mingle"]
     return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -350,20 +357,24 @@ def main():
 
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log", delete=False) as log:
-        server = start_gunicorn(port, arguments.gunicorn_workers, arguments.gunicorn_threads, log)
+        processes = [start_gunicorn(port, arguments.gunicorn_workers, arguments.gunicorn_threads, log)]
+        if os.environ.get("CELERY_BROKER_URL"):
+            processes.append(start_celery_worker(log))
         try:
             wait_until_serving(port, world.admin.token)
             results, elapsed = run_clients(port, world, arguments.clients, arguments.seconds, arguments.seed)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=60)
     failures = report(results, elapsed, arguments.clients)
     violations = invariant_violations()
     print(f"invariants: {'all hold' if not violations else f'{len(violations)} broken'}")
     for violation in violations:
         print(f"  {violation}")
     if failures:
-        print(f"{failures} answers were 5xx or connection errors; gunicorn's log: {log.name}")
+        print(f"{failures} answers were 5xx or connection errors; the server's log: {log.name}")
     else:
         os.unlink(log.name)
     return 1 if failures or violations else 0
