@@ -23,6 +23,7 @@ from inventory.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ServiceErrorsAsMessagesMixin,
+    plant_state_filter,
     processes_field,
 )
 from inventory.errors import ConflictError
@@ -61,17 +62,6 @@ def action_page(model_admin, request, template, title, *, form, selected, action
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, template, context)
-
-
-def titled_filter(filter_class, title):
-    """A field filter under another title: two "state" filters must say whose state they are."""
-
-    class TitledFilter(filter_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
-
-    return TitledFilter
 
 
 class MatchStatusChangeInline(ReadOnlyInline):
@@ -137,8 +127,8 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "source",
         "origin",
         "request__criticality",
-        ("request__plant__state", titled_filter(admin.AllValuesFieldListFilter, _("requesting state"))),
-        ("source_plant__state", titled_filter(admin.AllValuesFieldListFilter, _("source state"))),
+        plant_state_filter("request__plant__state", _("requesting state")),
+        plant_state_filter("source_plant__state", _("source state")),
     ]
     list_select_related = ["request__plant", "request__part", "source_plant"]
     search_fields = ["request__plant__name", "source_plant__name"]
@@ -329,7 +319,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
         "needed_by", "created_at",
     ]
     list_display_links = ["request_id", "what"]
-    list_filter = ["status", "criticality", "plant__state"]
+    list_filter = ["status", "criticality", plant_state_filter("plant__state")]
     list_select_related = ["plant", "part"]
     search_fields = ["plant__name", "number", "description"]
     show_full_result_count = False

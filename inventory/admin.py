@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -124,6 +124,27 @@ class ReadOnlyAdminMixin:
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
+
+
+def plant_state_filter(field_path, title=_("state")):
+    """Filter by a plant's state, listing the states from the small plant table.
+
+    Django's default filter for a related field scans the whole filtered
+    table (matches, movements) for its distinct values on every page load.
+    """
+
+    class PlantStateFilter(admin.SimpleListFilter):
+        parameter_name = field_path
+
+        def lookups(self, request, model_admin):
+            states = Plant.objects.exclude(state="").order_by("state").values_list("state", flat=True).distinct()
+            return [(state, state) for state in states]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_path: self.value()}) if self.value() else queryset
+
+    PlantStateFilter.title = title
+    return PlantStateFilter
 
 
 class PlantStateColumn:
@@ -349,7 +370,7 @@ class StockItemAdmin(
 ):
     form = StockItemForm
     list_display = ["part", "plant", "plant_state", "condition", "location", "quantity", "reserved", "exchangeable"]
-    list_filter = ["condition", "exchangeable", "plant__kind", "plant__ownership", "plant__state"]
+    list_filter = ["condition", "exchangeable", "plant__kind", "plant__ownership", plant_state_filter("plant__state")]
     list_select_related = ["part", "plant"]
     search_fields = ["part__name", "plant__name", "location"]
     show_full_result_count = False
@@ -394,7 +415,10 @@ class StockItemAdmin(
     def _set_exchangeable(self, request, queryset, exchangeable):
         for stock_item in queryset:
             services.stock_item_update(stock_item=stock_item, user=request.user, exchangeable=exchangeable)
-        self.message_user(request, gettext("%(count)d stock items updated.") % {"count": len(queryset)})
+        count = len(queryset)
+        self.message_user(
+            request, ngettext("%(count)d stock item updated.", "%(count)d stock items updated.", count) % {"count": count}
+        )
 
     @admin.action(description=_("Offer the selected items for exchange"), permissions=["change"])
     def mark_exchangeable(self, request, queryset):
@@ -410,7 +434,7 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger: read only, never edited."""
 
     list_display = ["at", "stock_item", "plant", "delta", "reason", "match", "user"]
-    list_filter = ["reason", "stock_item__plant__state"]
+    list_filter = ["reason", plant_state_filter("stock_item__plant__state")]
     list_select_related = ["stock_item__part", "stock_item__plant", "user"]
     search_fields = ["stock_item__plant__name", "stock_item__part__name", "note"]
     show_full_result_count = False
@@ -428,7 +452,9 @@ class CapabilityAdmin(CapabilitySpreadsheetAdminMixin, ServiceErrorsAsMessagesMi
         "plant", "process", "plant_state", "max_diameter_mm", "max_length_mm", "max_weight_kg",
         "best_it_grade", "lead_time_days",
     ]
-    list_filter = ["process", "plant__kind", "plant__ownership", "plant__state", "materials__family"]
+    list_filter = [
+        "process", "plant__kind", "plant__ownership", plant_state_filter("plant__state"), "materials__family",
+    ]
     list_select_related = ["plant"]
     search_fields = ["plant__name", "notes"]
     autocomplete_fields = ["plant"]

@@ -107,3 +107,26 @@ def test_offer_and_withdraw_actions_change_exchangeability(admin_client):
 
     item.refresh_from_db()
     assert item.exchangeable is False
+
+
+def test_a_capability_added_on_the_plant_page_goes_through_the_service(
+    admin_client, django_capture_on_commit_callbacks
+):
+    shop = ShopFactory(name="Tornería Guayana", state="Bolívar")
+    url = reverse("admin:inventory_plant_change", args=[shop.pk])
+    data = {
+        "name": shop.name, "kind": shop.kind, "ownership": shop.ownership, "sector": shop.sector,
+        "state": shop.state, "city": shop.city, "latitude": shop.latitude, "longitude": shop.longitude,
+        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,
+        "stock_items-TOTAL_FORMS": 0, "stock_items-INITIAL_FORMS": 0,
+        "capabilities-TOTAL_FORMS": 1, "capabilities-INITIAL_FORMS": 0,
+        "capabilities-0-process": "gear_cutting", "capabilities-0-lead_time_days": 20,
+        "capabilities-0-max_diameter_mm": "400",
+    }
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert Capability.objects.get(plant=shop).process == "gear_cutting"
+    assert callbacks, "the matching engine is told of the new capability"
