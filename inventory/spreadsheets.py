@@ -7,6 +7,7 @@ again leaves the quantities as it says.
 """
 
 import csv
+import functools
 import io
 import unicodedata
 import zipfile
@@ -107,9 +108,11 @@ class Table:
 
 
 class _Rollback(Exception):
-    """Leaves the import's transaction without writing (a dry run, or rows the service refused)."""
+    """Leaves the import's transaction without writing (a dry run, or rows the model's checks refused)."""
 
 
+# Cells repeat the same few words ("nuevo", "sí") thousands of times.
+@functools.lru_cache(maxsize=4096)
 def plain_words(text) -> str:
     """Text compared as a person means it: no case, accents, punctuation or trailing unit ("Diámetro máx (mm)")."""
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
