@@ -67,6 +67,8 @@ class QuoteInputSerializer(QuoteSerializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    # Blank until the source quotes.
+    quote_currency = serializers.ChoiceField(choices=Match.Currency.choices, allow_blank=True, read_only=True)
     quote = serializers.SerializerMethodField()
 
     class Meta:

@@ -70,6 +70,7 @@ class DesignationsField(serializers.ListField):
 
 
 class MaterialSerializer(serializers.ModelSerializer):
+    family = serializers.ChoiceField(choices=Material.Family.choices, default=Material.Family.OTHER)
     designations = DesignationsField(max_length=MAX_LIST, required=False)
 
     class Meta:
