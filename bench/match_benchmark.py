@@ -155,6 +155,28 @@ def measure_full_rematch(request_ids):
     return len(request_ids) / (time.perf_counter() - started)
 
 
+def explain_candidate_queries(request_id):
+    """EXPLAIN (ANALYZE, BUFFERS) of the queries the selectors send for one request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exchange import selectors
+    from exchange.models import PartRequest
+
+    part_request = PartRequest.objects.select_related("plant").get(pk=request_id)
+    spec = selectors.request_spec(part_request)
+    with CaptureQueriesContext(connection) as captured:
+        stock = selectors.stock_candidates(part_request.part_id)
+        capabilities = selectors.capability_candidates(spec)
+        selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
+    print(f"request #{request_id}: part {part_request.part_id}, processes {part_request.processes}, "
+          f"{len(stock)} stock and {len(capabilities)} capability candidates")
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print("\n" + query["sql"] + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+
 def summary(label, timings):
     return (
         f"{label}: median {milliseconds(statistics.median(timings))}, "
@@ -168,6 +190,7 @@ def main():
     parser.add_argument("--rematch", type=int, default=2000, help="requests in the throughput run")
     parser.add_argument("--stock-items", type=int, default=50, help="new stock items reverse-matched")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", type=int, metavar="REQUEST_ID", help="only explain this request's candidate queries")
     arguments = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -184,6 +207,9 @@ def main():
 
     if connection.vendor != "postgresql":
         sys.exit("Run it on the PostgreSQL database that build_national_dataset filled (DATABASE_URL).")
+    if arguments.explain:
+        explain_candidate_queries(arguments.explain)
+        return
     # The tasks that services enqueue would run in-process and blur the figures: each measure calls its own.
     # app.conf answers from the CELERY_ namespace that config/celery.py loads.
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="memory://")
@@ -193,7 +219,8 @@ def main():
     sample = rng.sample(open_ids, arguments.requests)
     rematch_ids = rng.sample(sorted(set(open_ids) - set(sample)), arguments.rematch)
 
-    print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} cores; dataset: "
+    print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          "dataset: "
           f"{Plant.objects.count():,} plants, {Part.objects.count():,} parts, {PartNumber.objects.count():,} numbers, "
           f"{StockItem.objects.count():,} stock items, {Capability.objects.count():,} capabilities, "
           f"{len(open_ids):,} open requests")
@@ -213,6 +240,7 @@ def main():
           + f", {statistics.fmean(served):.1f} open requests re-matched per item (max {max(served)})")
     throughput = measure_full_rematch(rematch_ids)
     print(f"full re-match, one process: {throughput:.0f} requests/s over {len(rematch_ids):,} requests")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ them are in one place to make fast.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -84,6 +85,8 @@ class Proposal:
     stock_item_id: int | None = None
     capability_id: int | None = None
     capability_ids: tuple[int, ...] = field(default_factory=tuple)
+    # Writing the explanation costs more than scoring: rank() writes it only for the proposals it keeps.
+    describe: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self):
@@ -210,7 +213,10 @@ def rank(
             proposals.append(_fabrication_proposal(spec, chosen, records, weights, distance_half_km, today))
 
     proposals.sort(key=lambda proposal: (-proposal.score, proposal.distance_km or 0, proposal.key))
-    return proposals[:top_n]
+    best = proposals[:top_n]
+    for proposal in best:
+        proposal.explanation = proposal.describe()
+    return best
 
 
 def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
@@ -226,18 +232,25 @@ def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
         "record": record_score(record),
         "coverage": quantity / spec.quantity,
     }
-    how = _("same part") if same_part else _("cross-referenced number")
-    if candidate.plant_id == spec.plant_id:
-        summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-    else:
-        summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-    summary %= {
-        "how": how,
-        "condition": StockItem.Condition(candidate.condition).label.lower(),
-        "quantity": quantity,
-        "needed": spec.quantity,
-        "distance": _format_km(distance_km),
-    }
+
+    def describe():
+        how = _("same part") if same_part else _("cross-referenced number")
+        if candidate.plant_id == spec.plant_id:
+            summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+        else:
+            summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+        summary %= {
+            "how": how,
+            "condition": StockItem.Condition(candidate.condition).label.lower(),
+            "quantity": quantity,
+            "needed": spec.quantity,
+            "distance": _format_km(distance_km),
+        }
+        return _explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record) | {
+            "fit": "same_part" if same_part else "cross_reference",
+            "condition": candidate.condition,
+        }
+
     return Proposal(
         source="stock",
         plant_id=candidate.plant_id,
@@ -245,8 +258,8 @@ def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
         quantity=quantity,
         score=_score(parts, weights),
         distance_km=_round_km(distance_km),
-        explanation=_explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
-        | {"fit": "same_part" if same_part else "cross_reference", "condition": candidate.condition},
+        explanation={},
+        describe=describe,
     )
 
 
@@ -263,11 +276,18 @@ def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, toda
         "record": record_score(record),
         "coverage": 1.0,
     }
-    summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
-        "distance": _format_km(distance_km),
-        "processes": ", ".join(str(Process(capability.process).label).lower() for capability in chosen),
-        "days": lead_time_days,
-    }
+
+    def describe():
+        summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
+            "distance": _format_km(distance_km),
+            "processes": ", ".join(str(Process(capability.process).label).lower() for capability in chosen),
+            "days": lead_time_days,
+        }
+        return _explanation(summary, parts, weights, distance_km, lead_time_days, record) | {
+            "fit": "fabrication",
+            "capabilities": [capability.capability_id for capability in chosen],
+        }
+
     return Proposal(
         source="fabrication",
         plant_id=first.plant_id,
@@ -276,8 +296,8 @@ def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, toda
         quantity=spec.quantity,
         score=_score(parts, weights),
         distance_km=_round_km(distance_km),
-        explanation=_explanation(summary, parts, weights, distance_km, lead_time_days, record)
-        | {"fit": "fabrication", "capabilities": [capability.capability_id for capability in chosen]},
+        explanation={},
+        describe=describe,
     )
 
 

@@ -75,7 +75,8 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         serving = serving.alias(handles_material=handles_material).filter(
             Q(process__in=MATERIAL_INDEPENDENT_PROCESSES) | Q(handles_material=True)
         )
-    plants = serving.values("plant_id").annotate(processes=Count("process", distinct=True))
+    # A plant holds one capability per process (a unique constraint), so counting rows counts processes.
+    plants = serving.values("plant_id").annotate(processes=Count("process"))
     plants = plants.filter(processes=len(set(spec.processes)))
     if spec.it_grade is not None:
         plants = plants.annotate(best_it_grade=Min("best_it_grade")).filter(best_it_grade__lte=spec.it_grade)

@@ -302,6 +302,15 @@ class Capability(models.Model):
             models.CheckConstraint(condition=positive_or_null("max_weight_kg"), name="capability_weight_positive"),
             models.UniqueConstraint(fields=["plant", "process"], name="capability_unique_plant_process"),
         ]
+        indexes = [
+            # Matching narrows a process's capabilities by their limits, plant by plant:
+            # on PostgreSQL this covering index answers without reading the table.
+            models.Index(
+                fields=["process", "plant"],
+                include=["id", "max_diameter_mm", "max_length_mm", "max_weight_kg", "best_it_grade"],
+                name="capability_process_limits_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.plant}: {self.get_process_display()}"
