@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -56,10 +57,38 @@ class StockImportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
+class RowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    column = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportedRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    number = serializers.CharField()
+    part = serializers.IntegerField()
+    stock_item = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    quantity_before = serializers.IntegerField(allow_null=True)
+    quantity = serializers.IntegerField()
+
+
+class StockImportReportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    rows = ImportedRowSerializer(many=True)
+    errors = RowErrorSerializer(many=True)
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+
+
 class StockImportView(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=StockImportSerializer, responses={200: dict, 400: dict})
+    @extend_schema(
+        request=StockImportSerializer,
+        responses={200: StockImportReportSerializer, 400: StockImportReportSerializer},
+        description=gettext_lazy("Load a plant's stock counts from a CSV or XLSX file: every row or none."),
+    )
     def post(self, request):
         serializer = StockImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -78,13 +107,7 @@ class StockImportView(APIView):
             )
         except spreadsheets.SpreadsheetRefused as refusal:
             return Response({"file": [refusal.message]}, status=status.HTTP_400_BAD_REQUEST)
-        body = {
-            "dry_run": report.dry_run,
-            "counts": report.counts,
-            "rows": report.rows,
-            "errors": [{"line": error.line, "column": error.column, "reason": error.reason} for error in report.errors],
-            "ignored_columns": report.ignored_columns,
-        }
+        body = StockImportReportSerializer(report).data
         return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
 
 
