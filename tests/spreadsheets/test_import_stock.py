@@ -238,3 +238,11 @@ def test_an_exported_formula_like_number_imports_back_as_it_was(plant):
 
     assert report.ok, report.errors
     assert report.rows[0]["part"] == part.pk and report.counts["unchanged"] == 1
+
+
+def test_items_added_after_an_import_get_their_own_ids(plant, bearing, seal):
+    spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\n"))
+
+    later = stock_item(plant=plant, part=seal, quantity=2)
+
+    assert StockItem.objects.filter(plant=plant).count() == 2 and ledger_matches(later)
