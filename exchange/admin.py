@@ -43,11 +43,22 @@ def refusal_text(error) -> str:
     return str(error) or gettext("Not allowed.")
 
 
-def admin_link(obj, label=None):
+def admin_link(obj):
     if obj is None:
         return "—"
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, label or obj)
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+def plant_with_state(plant) -> str:
+    return f"{plant.name} ({plant.state})" if plant.state else plant.name
+
+
+def requested_part_label(part_request) -> str:
+    """The part as the request names it: the catalogue part, else the number as written, else the description."""
+    if part_request.part_id:
+        return part_request.part.name
+    return part_request.number or part_request.description[:60]
 
 
 def action_page(model_admin, request, template, title, *, form, selected, action):
@@ -133,6 +144,8 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["request__plant", "request__part", "source_plant"]
     search_fields = ["request__plant__name", "source_plant__name"]
     show_full_result_count = False
+    # A reviewer works down the top of the queue; a shorter page renders in half the time.
+    list_per_page = 50
     actions = ["approve_selected", "reject_selected"]
     inlines = [MatchStatusChangeInline]
     fields = [
@@ -160,7 +173,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # The change page is a read-only record (ReadOnlyAdminMixin); the review happens through the actions.
     def has_review_permission(self, request):
-        return request.user.is_staff and request.user.has_perm("exchange.change_match")
+        return request.user.has_perm("exchange.change_match")
 
     # Columns
 
@@ -170,19 +183,15 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("part × quantity"))
     def part_and_quantity(self, match):
-        part_request = match.request
-        what = part_request.part.name if part_request.part_id else (part_request.number or part_request.description[:40])
-        return f"{what} × {match.quantity}"
+        return f"{requested_part_label(match.request)} × {match.quantity}"
 
     @admin.display(description=_("requesting plant"), ordering="request__plant__name")
     def requesting_plant(self, match):
-        plant = match.request.plant
-        return f"{plant.name} ({plant.state})" if plant.state else plant.name
+        return plant_with_state(match.request.plant)
 
     @admin.display(description=_("source plant"), ordering="source_plant__name")
     def source_plant_and_state(self, match):
-        plant = match.source_plant
-        return f"{plant.name} ({plant.state})" if plant.state else plant.name
+        return plant_with_state(match.source_plant)
 
     @admin.display(description=_("distance (km)"), ordering="distance_km")
     def distance(self, match):
@@ -337,9 +346,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
 
     @admin.display(description=_("part"))
     def what(self, part_request):
-        if part_request.part_id:
-            return part_request.part.name
-        return part_request.number or part_request.description[:60]
+        return requested_part_label(part_request)
 
     # Requests are posted by the plants that need the parts; the admin corrects them.
     def has_add_permission(self, request):
