@@ -7,7 +7,7 @@ creates, so a create checks the plant it names with the require_* helpers.
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
 from inventory.selectors import managed_plant_ids_for_user, plant_ids_for_user
 

@@ -173,9 +173,9 @@ def many_matches_of_a_request(count):
 
 
 LISTS = [
-    (many_plants, 2), (many_memberships, 2), (many_materials, 3), (many_parts, 3), (many_stock_items, 2),
-    (many_movements, 3), (many_capabilities, 3), (many_requests, 2), (many_matches, 2),
-    (many_matches_of_a_request, 3),
+    (many_plants, 1), (many_memberships, 1), (many_materials, 2), (many_parts, 2), (many_stock_items, 1),
+    (many_movements, 2), (many_capabilities, 2), (many_requests, 1), (many_matches, 1),
+    (many_matches_of_a_request, 2),
 ]
 
 
