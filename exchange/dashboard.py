@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from . import savings, selectors
@@ -45,19 +43,20 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
     highest = max(bar.value for bar in bars) or Decimal(1)
     slot = plot_width / len(bars)
     baseline = CHART_MARGIN_TOP + plot_height
-    shapes = []
+    bar_rows = []
     for index, bar in enumerate(bars):
         height = float(bar.value / highest) * plot_height
         x = CHART_MARGIN_LEFT + index * slot + slot * 0.15
-        shapes.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690">'
-                "<title>{}: {} USD</title></rect>"
-                '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
-                *map(_coordinate, (x, baseline - height, slot * 0.7, height)), bar.label, bar.value,
-                *map(_coordinate, (x + slot * 0.35, baseline + 16)), bar.label,
-            )
-        )
+        bar_rows.append((
+            *map(_coordinate, (x, baseline - height, slot * 0.7, height)), bar.label, bar.value,
+            *map(_coordinate, (x + slot * 0.35, baseline + 16)), bar.label,
+        ))
+    shapes = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690"><title>{}: {} USD</title></rect>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+        bar_rows,
+    )
     axis = format_html(
         '<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#666"/>'
         '<text x="{label_x}" y="{top_y}" font-size="11" text-anchor="end">{top}</text>'
@@ -68,14 +67,13 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="usd-by-month-title" '
         'viewBox="0 0 {} {}" width="{}" height="{}"><title id="usd-by-month-title">{}</title>{}{}</svg>',
-        CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, title, axis, mark_safe("".join(shapes)),
+        CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, title, axis, shapes,
     )
 
 
 def dashboard_context() -> dict:
     summary = savings.savings_summary()
     awaiting = selectors.proposals_awaiting_review()
-    oldest = awaiting["oldest"]
     by_month = [Bar(row["month"], row["usd_avoided"]) for row in summary["usd_avoided_by_month"]]
     return {
         "open_by_criticality": [
@@ -83,7 +81,7 @@ def dashboard_context() -> dict:
             for criticality, count in selectors.open_requests_by_criticality().items()
         ],
         "proposals_awaiting_review": awaiting["count"],
-        "oldest_proposal_age": timezone.now() - oldest if oldest else None,
+        "oldest_proposal_at": awaiting["oldest"],
         "usd_avoided_total": summary["usd_avoided_total"],
         "usd_avoided_by_month": summary["usd_avoided_by_month"],
         "usd_by_month_chart": usd_by_month_svg(by_month),
