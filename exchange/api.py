@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ class BestFirstPagination(IdCursorPagination):
     ordering = ("-score", "-id")
 
 
+@extend_schema_view(partial_update=extend_schema(responses={200: PartRequestSerializer, 409: CONFLICT}))
 class PartRequestViewSet(viewsets.ModelViewSet):
     filterset_class = PartRequestFilter
     http_method_names = ["get", "post", "patch", "head", "options"]

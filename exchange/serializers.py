@@ -91,7 +91,8 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class MatchOfferSerializer(QuoteInputSerializer):
-    request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.all())
+    # Only open requests are visible to every plant; a closed one is unknown to an outsider.
+    request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.filter(status=PartRequest.Status.OPEN))
     stock_item = serializers.PrimaryKeyRelatedField(queryset=StockItem.objects.all(), required=False, allow_null=True)
     capability = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), required=False, allow_null=True)
 

@@ -120,7 +120,10 @@ class PartViewSet(viewsets.ModelViewSet):
         serializer.instance = services.part_update(part=serializer.instance, numbers=numbers, **data)
 
 
-@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
+@extend_schema_view(
+    partial_update=extend_schema(responses={200: StockItemSerializer, 409: CONFLICT}),
+    destroy=extend_schema(responses={204: None, 409: CONFLICT}),
+)
 class StockItemViewSet(viewsets.ModelViewSet):
     queryset = StockItem.objects.all()
     permission_classes = [PlantMembersWrite]

@@ -64,6 +64,8 @@ def part_body(w, **changes):
                                      "currency": "USD", "lead_time_days": 1}, "request"),
         ("/api/matches/", lambda w: {"request": w.request.pk, "price": "1", "currency": "USD", "lead_time_days": 1},
          "stock_item"),
+        ("/api/matches/", lambda w: {"request": w.closed_request.pk, "capability": w.capability.pk, "price": "1",
+                                     "currency": "USD", "lead_time_days": 1}, "request"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(world, path, body, field):
