@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
-from django.urls import Resolver404, resolve
 
 from config.celery import app as celery_app
 
@@ -25,7 +24,8 @@ def celery_publishing_to(broker_url):
     saved_eager = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
 
     def forget_connections():
-        # Celery caches its connection and producer pools per app; drop them so the next publish uses the new URL.
+        # Celery caches a connection pool and a producer pool per app; drop them so the next publish uses the new URL.
+        # (Not closed: kombu keeps them in a registry per URL and would hand a closed one back later.)
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
@@ -43,12 +43,3 @@ def celery_publishing_to(broker_url):
             os.environ["CELERY_BROKER_URL"] = saved_env
         celery_app.conf.CELERY_TASK_ALWAYS_EAGER = saved_eager
         forget_connections()
-
-
-def api_route(path):
-    """The path, or a skip while the API that serves it is not in place."""
-    try:
-        resolve(path)
-    except Resolver404:
-        pytest.skip(f"{path} is not served yet")
-    return path

@@ -8,7 +8,6 @@ from inventory import services as inventory_services
 from inventory.models import StockMovement
 from tests.conftest import client_for
 
-from .real_services import api_route
 from .world import World
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,7 @@ def test_api_caller_gets_a_clear_error_when_fulfil_fails_in_the_database(break_l
     before = _snapshot(world, match)
     break_ledger_writes()
 
-    response = client_for(world.requester).post(api_route(f"/api/matches/{match.pk}/fulfil/"))
+    response = client_for(world.requester).post(f"/api/matches/{match.pk}/fulfil/")
 
     assert response.status_code == 409
     assert response.json()["detail"]
