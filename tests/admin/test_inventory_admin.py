@@ -130,3 +130,14 @@ def test_a_capability_added_on_the_plant_page_goes_through_the_service(
     assert response.status_code == 302
     assert Capability.objects.get(plant=shop).process == "gear_cutting"
     assert callbacks, "the matching engine is told of the new capability"
+
+
+def test_deleting_a_stock_item_with_a_ledger_is_refused(admin_client):
+    item = stock_item(quantity=5)
+
+    response = admin_client.post(
+        reverse("admin:inventory_stockitem_delete", args=[item.pk]), {"post": "yes"}, follow=True
+    )
+
+    assert StockItem.objects.filter(pk=item.pk).exists()
+    assert "Cannot delete stock item" in response.content.decode()
