@@ -29,6 +29,13 @@ pytestmark = [
 ]
 
 
+def forget_broker_connections():
+    # Even eager runs acquire a producer, so earlier tests left a pool bound to the
+    # in-memory broker: without this, the worker's messages would go there.
+    app.close()
+    app.__dict__.pop("amqp", None)
+
+
 @pytest.fixture
 def real_worker(transactional_db):
     # config/celery.py loads Django settings under the CELERY_ namespace, and
@@ -42,7 +49,7 @@ def real_worker(transactional_db):
         # The worker thread's connections would otherwise keep the test database from being dropped.
         connections.close_all()
 
-    app.close()  # publish through a pool for the test broker, not one opened earlier
+    forget_broker_connections()
     app.conf.update(overrides)
     app.control.purge()
     task_postrun.connect(after_task, weak=False)
@@ -51,7 +58,7 @@ def real_worker(transactional_db):
             yield tasks_run_in
     finally:
         task_postrun.disconnect(after_task)
-        app.close()
+        forget_broker_connections()
         app.conf.update(saved)
 
 
