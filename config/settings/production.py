@@ -23,9 +23,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # A persistent connection may outlive a database restart; test it before each request reuses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# A broker host that drops packets (rather than refusing) would otherwise hold a web request for the
-# operating system's connect timeout, about two minutes, before the enqueue gives up.
-CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2}
+# Without socket timeouts, a broker host that drops packets holds a web request for the operating
+# system's connect timeout (about two minutes), and one that accepts connections but never answers (a
+# frozen Redis) holds it for ever. With them, an enqueue gives up after about 4 s and the sweep catches
+# up. The worker's own blocking reads wait 1 s, below the read timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2, "socket_timeout": 2}
 
 # DRF keeps its throttle counts in the cache. Django's default cache lives in each process, so with
 # several gunicorn workers or machines every limit (the login one above all) is multiplied by their
