@@ -7,6 +7,7 @@ file and writes the ledger.
 """
 
 import tablib
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
@@ -38,19 +39,25 @@ CAPABILITY_HEADERS = {
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def escape_formulae(dataset: tablib.Dataset) -> None:
-    """Put an apostrophe before text that a spreadsheet would run as a formula; numbers stay numbers.
+def make_cells_safe(dataset: tablib.Dataset) -> None:
+    """Put an apostrophe before text that a spreadsheet would run as a formula, and drop
+    the control characters an XLSX cell cannot hold; numbers stay numbers.
 
     django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only
     drops a leading "=" and turns every cell into text, so it stays off and
     ExportResource escapes instead.
     """
+
+    def safe(cell):
+        if not isinstance(cell, str):
+            return cell
+        cell = ILLEGAL_CHARACTERS_RE.sub("", cell)
+        return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
     for index in range(len(dataset)):
         row = dataset[index]
-        if any(isinstance(cell, str) and cell.startswith(FORMULA_STARTS) for cell in row):
-            dataset[index] = [
-                f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in row
-            ]
+        if any(isinstance(cell, str) for cell in row):
+            dataset[index] = [safe(cell) for cell in row]
 
 
 class ExportResource(resources.ModelResource):
@@ -58,7 +65,7 @@ class ExportResource(resources.ModelResource):
 
     def export(self, queryset=None, **kwargs):
         dataset = super().export(queryset, **kwargs)
-        escape_formulae(dataset)
+        make_cells_safe(dataset)
         return dataset
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inventory import spreadsheets
 from inventory.models import Capability, StockItem
+from inventory.services import NumberSpec, part_create
 from tests.conftest import client_for
 from tests.factories import MaterialFactory, MembershipFactory, PartFactory, PlantFactory, stock_item
 
@@ -261,3 +262,13 @@ def test_stock_export_over_the_api(plant, plant_member, bearing):
 
 def test_spreadsheet_endpoints_need_authentication():
     assert client_for(None).get("/api/stock/template/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_catalogue_export_drops_control_characters_an_xlsx_cell_cannot_hold():
+    part_create(name="Rodamiento\x07 6205\x1b", numbers=[NumberSpec("SKF", "6205-2RSH")])
+
+    exported = spreadsheets.export_catalogue(file_format="xlsx")
+
+    names = [row[1] for row in openpyxl.load_workbook(io.BytesIO(exported)).active.iter_rows(values_only=True)]
+    assert "Rodamiento 6205" in names
