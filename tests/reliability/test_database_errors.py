@@ -1,5 +1,5 @@
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 
 from bench.invariants import invariant_violations
 from exchange import services as exchange_services
@@ -66,3 +66,21 @@ def test_api_caller_gets_a_clear_error_when_fulfil_fails_in_the_database(break_l
     assert response.json()["detail"]
     assert _snapshot(world, match) == before
     assert invariant_violations() == []
+
+
+def test_api_caller_gets_a_503_to_retry_when_the_database_fails(monkeypatch):
+    world = World(units=5)
+    match = world.accepted_offer(2)
+    before = _snapshot(world, match)
+
+    def database_gone(**fields):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(inventory_services, "_record_movement", database_gone)
+
+    response = client_for(world.requester).post(f"/api/matches/{match.pk}/fulfil/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["detail"]
+    assert _snapshot(world, match) == before
