@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Value
 
-from inventory.models import Capability, StockItem
+from inventory.models import Capability, PartNumber, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import interchangeable_parts, plant_ids_for_user
 
@@ -29,24 +29,46 @@ def request_spec(part_request: PartRequest) -> RequestSpec:
 
 
 def stock_candidates(part_id: int | None) -> list[StockCandidate]:
-    """Exchangeable stock with units available of the part or of any part sharing one of its numbers. One query."""
+    """Exchangeable stock with units available of the part or of any part sharing one of its numbers."""
     if part_id is None:
         return []
-    rows = (
-        StockItem.objects.filter(interchangeable_parts(part_id), exchangeable=True, quantity__gt=0)
-        .values_list(
-            "id", "part_id", "plant_id", "quantity", "reserved", "condition", "exchangeable",
-            "plant__latitude", "plant__longitude",
-        )
+    return stock_candidates_for_parts({part_id})[part_id]
+
+
+def stock_candidates_for_parts(part_ids) -> dict[int, list[StockCandidate]]:
+    """For each part, the exchangeable stock with units available of it or of any part sharing one
+    of its normalized numbers (the cross-references). Two queries whatever the number of parts."""
+    part_ids = set(part_ids)
+    if not part_ids:
+        return {}
+    own_numbers = PartNumber.objects.filter(part_id__in=part_ids).values("normalized")
+    parts_by_number: dict[str, set[int]] = {}
+    for sharing_part_id, normalized in PartNumber.objects.filter(normalized__in=own_numbers).values_list(
+        "part_id", "normalized"
+    ):
+        parts_by_number.setdefault(normalized, set()).add(sharing_part_id)
+    interchangeable = {part_id: {part_id} for part_id in part_ids}
+    for sharing in parts_by_number.values():
+        for part_id in sharing & part_ids:
+            interchangeable[part_id] |= sharing
+    rows = StockItem.objects.filter(
+        part_id__in=set().union(*interchangeable.values()), exchangeable=True, quantity__gt=F("reserved")
+    ).values_list(
+        "id", "part_id", "plant_id", "quantity", "reserved", "condition", "exchangeable",
+        "plant__latitude", "plant__longitude",
     )
-    return [
-        StockCandidate(
-            stock_item_id=row[0], part_id=row[1], plant_id=row[2], quantity_available=row[3] - row[4],
-            condition=row[5], exchangeable=row[6], latitude=row[7], longitude=row[8],
+    by_part: dict[int, list[StockCandidate]] = {}
+    for row in rows:
+        by_part.setdefault(row[1], []).append(
+            StockCandidate(
+                stock_item_id=row[0], part_id=row[1], plant_id=row[2], quantity_available=row[3] - row[4],
+                condition=row[5], exchangeable=row[6], latitude=row[7], longitude=row[8],
+            )
         )
-        for row in rows
-        if row[3] > row[4]
-    ]
+    return {
+        part_id: [candidate for sharing_id in sorted(sharing) for candidate in by_part.get(sharing_id, [])]
+        for part_id, sharing in interchangeable.items()
+    }
 
 
 def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:

@@ -177,62 +177,89 @@ def part_requests_expire(*, today: date | None = None) -> int:
 
 def part_request_match(*, part_request_id: int, today: date | None = None) -> list[Match]:
     """Run the engine for one request: create, refresh or withdraw its proposals. Idempotent."""
+    return part_requests_match(part_request_ids=[part_request_id], today=today).get(part_request_id, [])
+
+
+def part_requests_match(*, part_request_ids, today: date | None = None) -> dict[int, list[Match]]:
+    """Run the engine for a batch of requests in one transaction; the open proposals of each.
+
+    Reads and writes are shared by the batch (stock of every requested part in
+    two queries, one query for the records, the existing matches and each kind
+    of write), so the periodic sweep re-matches many requests per round trip.
+    Requests that are no longer open are skipped.
+    """
+    today = today or timezone.localdate()
     with transaction.atomic():
-        part_request = PartRequest.objects.select_for_update(of=("self",)).select_related("plant").get(pk=part_request_id)
-        if part_request.status != PartRequest.Status.OPEN:
-            return []
-        spec = selectors.request_spec(part_request)
-        stock = selectors.stock_candidates(part_request.part_id)
-        capabilities = selectors.capability_candidates(spec)
-        records = selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
-        proposals = matching.rank(
-            spec,
-            stock,
-            capabilities,
-            records,
-            weights=settings.MATCHING_WEIGHTS,
-            distance_half_km=settings.MATCHING_DISTANCE_HALF_KM,
-            today=today or timezone.localdate(),
-            top_n=settings.MATCHING_TOP_N,
+        part_requests = list(
+            PartRequest.objects.select_for_update(of=("self",))
+            .select_related("plant")
+            .filter(pk__in=part_request_ids, status=PartRequest.Status.OPEN)
+            .order_by("pk")
         )
-        return _save_proposals(part_request, proposals)
+        if not part_requests:
+            return {}
+        specs = {part_request.pk: selectors.request_spec(part_request) for part_request in part_requests}
+        stock = selectors.stock_candidates_for_parts({spec.part_id for spec in specs.values() if spec.part_id})
+        capabilities = {request_id: selectors.capability_candidates(spec) for request_id, spec in specs.items()}
+        plant_ids = {c.plant_id for candidates in stock.values() for c in candidates}
+        plant_ids |= {c.plant_id for candidates in capabilities.values() for c in candidates}
+        records = selectors.source_records(plant_ids)
+        proposals = {
+            request_id: matching.rank(
+                spec,
+                stock.get(spec.part_id, []),
+                capabilities[request_id],
+                records,
+                weights=settings.MATCHING_WEIGHTS,
+                distance_half_km=settings.MATCHING_DISTANCE_HALF_KM,
+                today=today,
+                top_n=settings.MATCHING_TOP_N,
+            )
+            for request_id, spec in specs.items()
+        }
+        return _save_proposals(part_requests, proposals)
 
 
 def _match_key(match: Match):
     return (match.source, match.stock_item_id if match.source == Match.Source.STOCK else match.source_plant_id)
 
 
-def _save_proposals(part_request, proposals) -> list[Match]:
+def _save_proposals(part_requests, proposals_by_request) -> dict[int, list[Match]]:
     """Create new proposals, refresh open ones, withdraw the rest; writes only what changed."""
-    existing = {_match_key(match): match for match in part_request.matches.all()}
-    to_create, to_update, still_proposed = [], [], []
-    for proposal in proposals:
-        match = existing.pop(proposal.key, None)
-        if match is None:
-            to_create.append(
-                Match(
-                    request=part_request,
-                    source=proposal.source,
-                    stock_item_id=proposal.stock_item_id,
-                    capability_id=proposal.capability_id,
-                    source_plant_id=proposal.plant_id,
-                    origin=Match.Origin.ENGINE,
-                    score=proposal.score,
-                    explanation=proposal.explanation,
-                    distance_km=proposal.distance_km,
-                    quantity=proposal.quantity,
+    existing_by_request = {}
+    for match in Match.objects.filter(request__in=part_requests):
+        existing_by_request.setdefault(match.request_id, {})[_match_key(match)] = match
+    to_create, to_update, withdrawn, open_by_request = [], [], [], {}
+    for part_request in part_requests:
+        existing = existing_by_request.get(part_request.pk, {})
+        still_proposed = open_by_request.setdefault(part_request.pk, [])
+        for proposal in proposals_by_request[part_request.pk]:
+            match = existing.pop(proposal.key, None)
+            if match is None:
+                to_create.append(
+                    Match(
+                        request=part_request,
+                        source=proposal.source,
+                        stock_item_id=proposal.stock_item_id,
+                        capability_id=proposal.capability_id,
+                        source_plant_id=proposal.plant_id,
+                        origin=Match.Origin.ENGINE,
+                        score=proposal.score,
+                        explanation=proposal.explanation,
+                        distance_km=proposal.distance_km,
+                        quantity=proposal.quantity,
+                    )
                 )
-            )
-        elif match.status == Match.Status.PROPOSED:
-            still_proposed.append(match)
-            if _refresh_proposal(match, proposal):
-                to_update.append(match)
-    # Engine proposals nobody reviewed that are no longer among the best: withdraw them.
-    withdrawn = [
-        match.pk
-        for match in existing.values()
-        if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED
-    ]
+            elif match.status == Match.Status.PROPOSED:
+                still_proposed.append(match)
+                if _refresh_proposal(match, proposal):
+                    to_update.append(match)
+        # Engine proposals nobody reviewed that are no longer among the best: withdraw them.
+        withdrawn += [
+            match.pk
+            for match in existing.values()
+            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED
+        ]
     if withdrawn:
         Match.objects.filter(pk__in=withdrawn).delete()
     if to_update:
@@ -242,9 +269,12 @@ def _save_proposals(part_request, proposals) -> list[Match]:
         MatchStatusChange.objects.bulk_create(
             MatchStatusChange(match=match, from_status="", to_status=Match.Status.PROPOSED) for match in created
         )
-    part_request.matched_at = timezone.now()
-    part_request.save(update_fields=["matched_at"])
-    return still_proposed + created
+    for match in created:
+        open_by_request[match.request_id].append(match)
+    PartRequest.objects.filter(pk__in=[part_request.pk for part_request in part_requests]).update(
+        matched_at=timezone.now()
+    )
+    return open_by_request
 
 
 def _refresh_proposal(match, proposal) -> bool:

@@ -316,3 +316,33 @@ def test_matching_costs_the_same_queries_whatever_the_number_of_candidates(
 
     assert Match.objects.filter(request=part_request).count() == min(2 * candidates, 10)
 
+
+
+def proposals_of(part_request):
+    return sorted(
+        Match.objects.filter(request=part_request).values_list("source", "stock_item_id", "source_plant_id", "score")
+    )
+
+
+@pytest.mark.parametrize("requests", [2, 20])
+def test_a_batch_matches_each_request_as_alone_in_constant_queries(
+    plant, requester, steel_1045, requests, django_assert_max_num_queries
+):
+    part = world_with_candidates(3, steel_1045)
+    other = PartFactory()
+    stock_item(part=other, quantity=2)
+    batch = [post_request(plant, requester, part=part if index % 2 else other) for index in range(requests)]
+    alone = post_request(plant, requester, part=part)
+    services.part_request_match(part_request_id=alone.pk)
+
+    # Stock for every part in 2 queries; one capability query per fabrication request.
+    fabrication_requests = sum(1 for part_request in batch if part_request.part_id == part.pk)
+    with django_assert_max_num_queries(12 + fabrication_requests):
+        services.part_requests_match(part_request_ids=[part_request.pk for part_request in batch])
+
+    for part_request in batch:
+        expected = proposals_of(alone) if part_request.part_id == part.pk else None
+        found = proposals_of(part_request)
+        assert found
+        if expected is not None:
+            assert [row[:3] for row in found] == [row[:3] for row in expected]
