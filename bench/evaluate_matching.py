@@ -1,4 +1,4 @@
-"""Public evaluation of the matching engine on ../shared/data/scenarios.json (copied to tests/data).
+"""Public evaluation of the matching engine on the scenarios in tests/data/scenarios.json.
 
 Loads the small world through the services, posts each shortage, runs the
 engine and prints top-1 and top-3 accuracy and the number of infeasible
