@@ -8,6 +8,7 @@ them are in one place to make fast.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
 
@@ -47,8 +48,8 @@ class SourceRecord:
     cancelled: int = 0
 
 
-@dataclass(frozen=True)
-class StockCandidate:
+# Candidates are built by the thousand per sweep: named tuples are immutable and cheap to create.
+class StockCandidate(NamedTuple):
     stock_item_id: int
     part_id: int
     plant_id: int
@@ -59,8 +60,7 @@ class StockCandidate:
     longitude: float | None
 
 
-@dataclass(frozen=True)
-class CapabilityCandidate:
+class CapabilityCandidate(NamedTuple):
     capability_id: int
     plant_id: int
     process: str
