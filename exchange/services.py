@@ -521,12 +521,13 @@ def match_offer_create(
         match, price=price, currency=currency, lead_time_days=lead_time_days,
         quantity=quantity or _offer_quantity(part_request, stock_item),
     )
-    match.distance_km = matching.great_circle_km(
+    distance_km = matching.great_circle_km(
         part_request.plant.latitude, part_request.plant.longitude, source.plant.latitude, source.plant.longitude
     )
+    match.distance_km = None if distance_km is None else round(distance_km, 1)
     match.explanation = match.explanation or {
         "summary": _("Offered by %(plant)s.") % {"plant": source.plant},
-        "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
+        "distance_km": match.distance_km,
     }
     is_new = match.pk is None
     match.save()
@@ -535,6 +536,8 @@ def match_offer_create(
         note=_("Offer"),
     )
     _notify(match, "offered", user)
+    # The engine scores the offer like any source it finds feasible, so that reviewers can rank it.
+    _enqueue_after_commit("match_request", part_request.pk)
     return match
 
 

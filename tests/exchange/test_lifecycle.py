@@ -399,3 +399,21 @@ def test_a_rolled_back_accept_sends_nothing(world, django_capture_on_commit_call
     assert callbacks == []
     assert mail.outbox == []
     assert Match.objects.get(pk=world["match"].pk).status == S.APPROVED
+
+
+def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, django_capture_on_commit_callbacks):
+    holder = PlantFactory(name="Holder", latitude=8.6, longitude=-70.2)
+    holder_user = MembershipFactory(plant=holder).user
+    held = stock_item(plant=holder, part=world["part"], quantity=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = services.match_offer_create(
+            part_request=world["request"], user=holder_user, stock_item=held, price=Decimal("20"), currency="USD",
+            lead_time_days=2,
+        )
+
+    offer.refresh_from_db()
+    assert offer.origin == "offer"
+    assert 0 < offer.score <= 1
+    assert offer.explanation["summary"]
+    assert offer.quantity == 2
