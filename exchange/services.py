@@ -254,11 +254,11 @@ def _save_proposals(part_requests, proposals_by_request) -> dict[int, list[Match
                 still_proposed.append(match)
                 if _refresh_proposal(match, proposal):
                     to_update.append(match)
-        # Engine proposals nobody reviewed that are no longer among the best: withdraw them.
+        # Engine proposals nobody reviewed or quoted that are no longer among the best: withdraw them.
         withdrawn += [
             match.pk
             for match in existing.values()
-            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED
+            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and match.quote_price is None
         ]
     if withdrawn:
         Match.objects.filter(pk__in=withdrawn).delete()
@@ -295,7 +295,11 @@ def _refresh_proposal(match, proposal) -> bool:
 
 
 def _lock_match(match: Match) -> Match:
-    return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
+    try:
+        return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
+    except Match.DoesNotExist as error:
+        # A concurrent engine run withdrew this proposal after the caller loaded it.
+        raise TransitionNotAllowed(_("This proposal has been withdrawn: the request has better sources now.")) from error
 
 
 def _set_match_status(match, to_status, user, note=""):

@@ -417,3 +417,20 @@ def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, 
     assert 0 < offer.score <= 1
     assert offer.explanation["summary"]
     assert offer.quantity == 2
+
+
+def test_acting_on_a_proposal_the_engine_withdrew_meanwhile_is_a_conflict(world):
+    loaded = Match.objects.get(pk=world["match"].pk)
+    Match.objects.filter(pk=loaded.pk).delete()
+
+    with pytest.raises(TransitionNotAllowed):
+        services.match_quote(match=loaded, user=world["source_user"], price=Decimal("1"), currency="USD", lead_time_days=1)
+
+
+def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, settings):
+    act(world, "quote")
+    StockItem.objects.filter(pk=world["item"].pk).update(exchangeable=False)
+
+    services.part_request_match(part_request_id=world["request"].pk)
+
+    assert Match.objects.filter(pk=world["match"].pk, status=S.PROPOSED).exists()
