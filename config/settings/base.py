@@ -55,6 +55,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+LOGIN_URL = "/api/auth/login/"
+LOGIN_REDIRECT_URL = "/api/"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -144,6 +146,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("THROTTLE_USER", "1200/minute"),
         "token": os.environ.get("THROTTLE_TOKEN", "10/minute"),
+        "login": os.environ.get("THROTTLE_LOGIN", "10/minute"),
     },
 }
 

@@ -7,5 +7,5 @@ LANGUAGE_CODE = "en"
 # Throttling is tested explicitly where it matters; elsewhere it would make runs order-dependent.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "token": "100000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "token": "100000/minute", "login": "100000/minute"},
 }

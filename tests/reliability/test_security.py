@@ -71,3 +71,33 @@ def test_token_write_needs_no_csrf_token(plant, plant_member):
     response = script.post("/api/requests/", {"plant": plant.pk, "description": "worn bushing", "quantity": 1})
 
     assert response.status_code == 201
+
+
+@pytest.fixture
+def login_rate(monkeypatch):
+    from django.core.cache import cache
+
+    from config.login import LoginRateThrottle
+
+    monkeypatch.setattr(LoginRateThrottle, "THROTTLE_RATES", {"login": "3/minute"})
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.parametrize("login_path", ["/admin/login/", "/api/auth/login/"])
+def test_password_logins_are_throttled_per_client(db, client, login_rate, login_path):
+    attempts = [
+        client.post(login_path, {"username": "admin", "password": f"guess-{attempt}"}).status_code
+        for attempt in range(4)
+    ]
+
+    assert attempts[:3] == [200, 200, 200]
+    assert attempts[3] == 429
+
+
+def test_plant_staff_log_in_to_the_browsable_api_with_a_session(client, plant_member):
+    response = client.post("/api/auth/login/", {"username": plant_member.username, "password": "pass-1234"})
+
+    assert response.status_code == 302 and response["Location"] == "/api/"
+    assert client.get("/api/requests/", HTTP_ACCEPT="text/html").status_code == 200

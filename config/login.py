@@ -1,0 +1,31 @@
+"""Password logins, throttled per client like the API's token endpoint."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class LoginRateThrottle(SimpleRateThrottle):
+    """Counts password attempts (POSTs) per client address, whoever they claim to be."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttled(login_view):
+    def view(request, *args, **kwargs):
+        if request.method == "POST" and not LoginRateThrottle().allow_request(request, None):
+            return HttpResponse(_("Too many login attempts. Wait a minute and try again."), status=429)
+        return login_view(request, *args, **kwargs)
+
+    return view
+
+
+admin_login = throttled(admin.site.login)
+# The browsable API's session login, for plant staff who are not administrators.
+api_login = throttled(auth_views.LoginView.as_view(template_name="rest_framework/login.html"))
+api_logout = auth_views.LogoutView.as_view()
