@@ -101,3 +101,14 @@ def test_plant_staff_log_in_to_the_browsable_api_with_a_session(client, plant_me
 
     assert response.status_code == 302 and response["Location"] == "/api/"
     assert client.get("/api/requests/", HTTP_ACCEPT="text/html").status_code == 200
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_login_throttle(db, client, login_rate):
+    statuses = [
+        client.post(
+            "/api/auth/login/", {"username": "admin", "password": "guess"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}"
+        ).status_code
+        for attempt in range(4)
+    ]
+
+    assert statuses[3] == 429
