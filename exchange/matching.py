@@ -280,7 +280,7 @@ def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, toda
     def describe():
         summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
             "distance": _format_km(distance_km),
-            "processes": ", ".join(str(Process(capability.process).label).lower() for capability in chosen),
+            "processes": ", ".join(str(Process(capability.process).label) for capability in chosen),
             "days": lead_time_days,
         }
         return _explanation(summary, parts, weights, distance_km, lead_time_days, record) | {

@@ -21,7 +21,7 @@ from inventory.selectors import interchangeable_parts, part_find_by_number, plan
 from . import matching, selectors
 from .errors import TransitionNotAllowed
 from .models import Match, MatchStatusChange, PartRequest, RequestStatusChange
-from .transitions import OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
+from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
 
 SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
 EDITABLE_REQUEST_FIELDS = {
@@ -316,7 +316,7 @@ def _transition(match, action, user, note=""):
     if match.status not in allowed_from:
         raise TransitionNotAllowed(
             _("Cannot %(action)s a match that is %(status)s.")
-            % {"action": action, "status": Match.Status(match.status).label}
+            % {"action": ACTION_LABELS[action], "status": Match.Status(match.status).label}
         )
     _set_match_status(match, to_status, user, note)
 

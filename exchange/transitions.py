@@ -1,5 +1,7 @@
 """The match lifecycle in one table: the only moves a match can make."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Match
 
 S = Match.Status
@@ -13,6 +15,16 @@ TRANSITIONS = {
     "fulfil": ({S.ACCEPTED, S.SHIPPED}, S.FULFILLED),
     "decline": ({S.PROPOSED, S.APPROVED}, S.DECLINED),
     "cancel": ({S.ACCEPTED}, S.CANCELLED),
+}
+# How each action is named to a person, in messages about it.
+ACTION_LABELS = {
+    "approve": _("approve"),
+    "reject": _("reject"),
+    "accept": _("accept"),
+    "ship": _("ship"),
+    "fulfil": _("confirm receipt of"),
+    "decline": _("decline"),
+    "cancel": _("cancel"),
 }
 # Quoting changes no status but is allowed only before the requester commits.
 QUOTABLE = {S.PROPOSED, S.APPROVED}
