@@ -8,9 +8,9 @@ them are in one place to make fast.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -124,7 +124,7 @@ def capability_serves(spec: RequestSpec, capability: CapabilityCandidate) -> boo
         (spec.length_mm, capability.max_length_mm),
         (spec.weight_kg, capability.max_weight_kg),
     ):
-        if needed is not None and limit is not None and Decimal(needed) > Decimal(limit):
+        if needed is not None and limit is not None and needed > limit:
             return False
     return True
 

@@ -6,7 +6,7 @@ from inventory.models import Capability, PartNumber, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import interchangeable_parts, plant_ids_for_user
 
-from .matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate
+from .matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate, capability_serves
 from .models import Criticality, Match, PartRequest
 
 
@@ -116,6 +116,83 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         )
         for row in rows
     ]
+
+
+# From this many fabrication requests on, a batch reads the capabilities of all their processes
+# once and narrows in Python, instead of one narrowed query per request.
+BATCH_WIDE_CAPABILITIES_FROM = 20
+
+
+class CapabilityIndex:
+    """Capabilities read once and indexed by process and by process and material.
+
+    Narrows for each request as capability_candidates's SQL does, with exchange.matching's
+    own rule (capability_serves), to plants that can do every process.
+    """
+
+    def __init__(self, capabilities: list[CapabilityCandidate]):
+        self.by_process: dict[str, list[CapabilityCandidate]] = {}
+        self.by_process_material: dict[tuple[str, int], list[CapabilityCandidate]] = {}
+        for capability in capabilities:
+            self.by_process.setdefault(capability.process, []).append(capability)
+            for material_id in capability.material_ids:
+                self.by_process_material.setdefault((capability.process, material_id), []).append(capability)
+
+    def candidates_for(self, spec: RequestSpec) -> list[CapabilityCandidate]:
+        needed = set(spec.processes)
+        serving = [
+            capability
+            for process in needed
+            for capability in (
+                self.by_process.get(process, ())
+                if spec.material_id is None or process in MATERIAL_INDEPENDENT_PROCESSES
+                else self.by_process_material.get((process, spec.material_id), ())
+            )
+            if capability_serves(spec, capability)
+        ]
+        processes_by_plant: dict[int, set[str]] = {}
+        for capability in serving:
+            processes_by_plant.setdefault(capability.plant_id, set()).add(capability.process)
+        return [capability for capability in serving if processes_by_plant[capability.plant_id] == needed]
+
+
+def capability_index(*, processes=None, material_ids=None) -> CapabilityIndex:
+    """The index of the capabilities of these processes (all when None), knowing these materials. Two queries."""
+    capabilities = Capability.objects.all()
+    links = Capability.materials.through.objects.all()
+    if processes is not None:
+        capabilities = capabilities.filter(process__in=processes)
+        links = links.filter(capability__process__in=processes)
+    if material_ids is not None:
+        links = links.filter(material_id__in=material_ids)
+    materials: dict[int, set[int]] = {}
+    for capability_id, material_id in links.values_list("capability_id", "material_id"):
+        materials.setdefault(capability_id, set()).add(material_id)
+    rows = capabilities.values_list(
+        "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
+        "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude",
+    )
+    return CapabilityIndex(
+        [CapabilityCandidate(row[0], row[1], row[2], frozenset(materials.get(row[0], ())), *row[3:]) for row in rows]
+    )
+
+
+def capability_candidates_for_specs(
+    specs: dict[int, RequestSpec], index: CapabilityIndex | None = None
+) -> dict[int, list[CapabilityCandidate]]:
+    """capability_candidates for each request of a batch: from the index given, from one built for
+    the batch when it is large, or one narrowed query per request."""
+    fabrication = [spec for spec in specs.values() if spec.processes]
+    if index is None:
+        if len(fabrication) < BATCH_WIDE_CAPABILITIES_FROM:
+            return {request_id: capability_candidates(spec) for request_id, spec in specs.items()}
+        index = capability_index(
+            processes=set().union(*(spec.processes for spec in fabrication)),
+            material_ids={spec.material_id for spec in fabrication if spec.material_id is not None},
+        )
+    return {
+        request_id: index.candidates_for(spec) if spec.processes else [] for request_id, spec in specs.items()
+    }
 
 
 def source_records(plant_ids) -> dict[int, SourceRecord]:

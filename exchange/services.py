@@ -180,12 +180,15 @@ def part_request_match(*, part_request_id: int, today: date | None = None) -> li
     return part_requests_match(part_request_ids=[part_request_id], today=today).get(part_request_id, [])
 
 
-def part_requests_match(*, part_request_ids, today: date | None = None) -> dict[int, list[Match]]:
+def part_requests_match(
+    *, part_request_ids, today: date | None = None, capability_index: selectors.CapabilityIndex | None = None
+) -> dict[int, list[Match]]:
     """Run the engine for a batch of requests in one transaction; the open proposals of each.
 
     Reads and writes are shared by the batch (stock of every requested part in
     two queries, one query for the records, the existing matches and each kind
     of write), so the periodic sweep re-matches many requests per round trip.
+    A caller matching many batches may pass one capability index for all of them.
     Requests that are no longer open are skipped.
     """
     today = today or timezone.localdate()
@@ -200,7 +203,7 @@ def part_requests_match(*, part_request_ids, today: date | None = None) -> dict[
             return {}
         specs = {part_request.pk: selectors.request_spec(part_request) for part_request in part_requests}
         stock = selectors.stock_candidates_for_parts({spec.part_id for spec in specs.values() if spec.part_id})
-        capabilities = {request_id: selectors.capability_candidates(spec) for request_id, spec in specs.items()}
+        capabilities = selectors.capability_candidates_for_specs(specs, capability_index)
         plant_ids = {c.plant_id for candidates in stock.values() for c in candidates}
         plant_ids |= {c.plant_id for candidates in capabilities.values() for c in candidates}
         records = selectors.source_records(plant_ids)

@@ -80,8 +80,13 @@ def rematch_open_requests():
 
 
 def _match_in_batches(request_ids):
+    # One read of the capabilities serves every batch of a long run; a capability that changes
+    # meanwhile has its own reverse-matching task.
+    capability_index = selectors.capability_index() if len(request_ids) > MATCH_BATCH else None
     for start in range(0, len(request_ids), MATCH_BATCH):
-        services.part_requests_match(part_request_ids=request_ids[start : start + MATCH_BATCH])
+        services.part_requests_match(
+            part_request_ids=request_ids[start : start + MATCH_BATCH], capability_index=capability_index
+        )
 
 
 @shared_task(**RETRY_POLICY)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from exchange import services
+from exchange import services, tasks
 from exchange.models import Match
 from inventory import services as inventory_services
 from inventory.models import Material
@@ -346,3 +346,43 @@ def test_a_batch_matches_each_request_as_alone_in_constant_queries(
         assert found
         if expected is not None:
             assert [row[:3] for row in found] == [row[:3] for row in expected]
+
+
+def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_alone_gets(
+    plant, requester, steel_1045, steel_4140, monkeypatch
+):
+    from exchange import selectors
+
+    near, far = ShopFactory(**VALENCIA), ShopFactory(**MARACAIBO)
+    for shop in (near, far):
+        capability(plant=shop, process="turning", materials=[steel_1045], max_diameter_mm=Decimal("300"), best_it_grade=7)
+        capability(plant=shop, process="grinding", materials=[steel_1045, steel_4140], best_it_grade=5)
+    capability(plant=far, process="milling", materials=[steel_4140], max_length_mm=Decimal("500"), best_it_grade=9)
+    specs = [
+        {"material": steel_1045, "processes": ["turning"], "diameter_mm": Decimal("80"), "it_grade": 8},
+        {"material": steel_1045, "processes": ["turning"], "diameter_mm": Decimal("400")},
+        {"material": steel_1045, "processes": ["grinding", "turning"], "it_grade": 6},
+        {"material": steel_4140, "processes": ["turning"]},
+        {"material": steel_4140, "processes": ["milling"], "length_mm": Decimal("450")},
+        {"material": steel_4140, "processes": ["milling"], "length_mm": Decimal("600")},
+        {"material": None, "processes": ["grinding"], "it_grade": 4},
+    ]
+    requests = [post_request(plant, requester, description=f"Pieza {index}", **spec) for index, spec in enumerate(specs)]
+    alone = {}
+    for part_request in requests:
+        services.part_request_match(part_request_id=part_request.pk)
+        alone[part_request.pk] = proposals_of(part_request)
+    Match.objects.filter(request__in=requests).delete()
+    monkeypatch.setattr(selectors, "BATCH_WIDE_CAPABILITIES_FROM", 2)
+
+    services.part_requests_match(part_request_ids=[part_request.pk for part_request in requests])
+
+    assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
+    assert [len(alone[part_request.pk]) for part_request in requests] == [2, 0, 2, 0, 1, 0, 0]
+
+    # The sweep reads the capabilities once for all its batches and still proposes the same.
+    Match.objects.filter(request__in=requests).delete()
+    monkeypatch.setattr(tasks, "MATCH_BATCH", 3)
+    tasks.rematch_open_requests()
+
+    assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
