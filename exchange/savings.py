@@ -30,9 +30,7 @@ def savings_summary() -> dict:
         "usd_avoided_by_state": grouped("request__plant__state"),
         "usd_avoided_by_sector": grouped("request__plant__sector"),
         "usd_avoided_by_month": [
-            {"month": row["month"].date().isoformat()[:7] if hasattr(row["month"], "date") else str(row["month"])[:7],
-             "usd_avoided": row["usd"] or Decimal("0")}
-            for row in by_month
+            {"month": row["month"].strftime("%Y-%m"), "usd_avoided": row["usd"] or Decimal("0")} for row in by_month
         ],
         "domestic_spend_by_currency": {row["quote_currency"]: row["total"] or Decimal("0") for row in spend},
     }
