@@ -1,8 +1,11 @@
 """Reads of the exchange: matching candidates, visibility, savings."""
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Value
+from decimal import Decimal
 
-from inventory.models import Capability, PartNumber, StockItem
+from django.db import connection
+from django.db.models import Count, F, Min, Q, QuerySet
+
+from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import interchangeable_parts, plant_ids_for_user
 
@@ -37,38 +40,38 @@ def stock_candidates(part_id: int | None) -> list[StockCandidate]:
 
 def stock_candidates_for_parts(part_ids) -> dict[int, list[StockCandidate]]:
     """For each part, the exchangeable stock with units available of it or of any part sharing one
-    of its normalized numbers (the cross-references). Two queries whatever the number of parts."""
-    part_ids = set(part_ids)
+    of its normalized numbers (the cross-references). One query whatever the number of parts.
+
+    The engine's hot reads are written in SQL: built through the ORM they cost more Python time
+    than the database takes to answer them (docs/performance.md).
+    """
+    part_ids = sorted(set(part_ids))
     if not part_ids:
         return {}
-    own_numbers = PartNumber.objects.filter(part_id__in=part_ids).values("normalized")
-    parts_by_number: dict[str, set[int]] = {}
-    for sharing_part_id, normalized in PartNumber.objects.filter(normalized__in=own_numbers).values_list(
-        "part_id", "normalized"
-    ):
-        parts_by_number.setdefault(normalized, set()).add(sharing_part_id)
-    interchangeable = {part_id: {part_id} for part_id in part_ids}
-    for sharing in parts_by_number.values():
-        for part_id in sharing & part_ids:
-            interchangeable[part_id] |= sharing
-    rows = StockItem.objects.filter(
-        part_id__in=set().union(*interchangeable.values()), exchangeable=True, quantity__gt=F("reserved")
-    ).values_list(
-        "id", "part_id", "plant_id", "quantity", "reserved", "condition", "exchangeable",
-        "plant__latitude", "plant__longitude",
+    listed = _placeholders(part_ids)
+    rows = _fetch(
+        f"""
+        SELECT wanted.part_id, s.id, s.part_id, s.plant_id, s.quantity - s.reserved, s.condition,
+               p.latitude, p.longitude
+        FROM (
+            SELECT own.part_id AS part_id, shared.part_id AS sharing_id
+            FROM {PartNumber._meta.db_table} own
+            JOIN {PartNumber._meta.db_table} shared ON shared.normalized = own.normalized
+            WHERE own.part_id IN ({listed})
+            UNION
+            SELECT id, id FROM {Part._meta.db_table} WHERE id IN ({listed})
+        ) wanted
+        JOIN {StockItem._meta.db_table} s ON s.part_id = wanted.sharing_id
+        JOIN {Plant._meta.db_table} p ON p.id = s.plant_id
+        WHERE s.exchangeable = %s AND s.quantity > s.reserved
+        ORDER BY wanted.part_id, s.part_id, s.id
+        """,
+        [*part_ids, *part_ids, True],
     )
-    by_part: dict[int, list[StockCandidate]] = {}
+    by_part: dict[int, list[StockCandidate]] = {part_id: [] for part_id in part_ids}
     for row in rows:
-        by_part.setdefault(row[1], []).append(
-            StockCandidate(
-                stock_item_id=row[0], part_id=row[1], plant_id=row[2], quantity_available=row[3] - row[4],
-                condition=row[5], exchangeable=row[6], latitude=row[7], longitude=row[8],
-            )
-        )
-    return {
-        part_id: [candidate for sharing_id in sorted(sharing) for candidate in by_part.get(sharing_id, [])]
-        for part_id, sharing in interchangeable.items()
-    }
+        by_part[row[0]].append(StockCandidate(row[1], row[2], row[3], row[4], row[5], True, row[6], row[7]))
+    return by_part
 
 
 def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
@@ -81,41 +84,68 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
     """
     if not spec.processes:
         return []
-    serving = Capability.objects.filter(process__in=spec.processes)
-    for needed, limit_field in (
+    processes = sorted(set(spec.processes))
+    conditions, parameters = [f"c.process IN ({_placeholders(processes)})"], list(processes)
+    for needed, limit_column in (
         (spec.diameter_mm, "max_diameter_mm"),
         (spec.length_mm, "max_length_mm"),
         (spec.weight_kg, "max_weight_kg"),
     ):
         if needed is not None:
-            serving = serving.filter(Q(**{f"{limit_field}__isnull": True}) | Q(**{f"{limit_field}__gte": needed}))
-    handles_material = Value(False)
+            conditions.append(f"(c.{limit_column} IS NULL OR c.{limit_column} >= %s)")
+            parameters.append(needed)
+    handles_material = "0"
+    material_parameters = []
     if spec.material_id is not None:
-        handles_material = Exists(
-            Capability.materials.through.objects.filter(capability_id=OuterRef("pk"), material_id=spec.material_id)
-        )
-        serving = serving.alias(handles_material=handles_material).filter(
-            Q(process__in=MATERIAL_INDEPENDENT_PROCESSES) | Q(handles_material=True)
-        )
+        links = Capability.materials.through._meta.db_table
+        handles_material = f"EXISTS (SELECT 1 FROM {links} m WHERE m.capability_id = c.id AND m.material_id = %s)"
+        material_parameters = [spec.material_id]
+        independent = sorted(MATERIAL_INDEPENDENT_PROCESSES)
+        conditions.append(f"(c.process IN ({_placeholders(independent)}) OR {handles_material})")
+        parameters += [*independent, *material_parameters]
+    serving = " AND ".join(conditions)
     # A plant holds one capability per process (a unique constraint), so counting rows counts processes.
-    plants = serving.values("plant_id").annotate(processes=Count("process"))
-    plants = plants.filter(processes=len(set(spec.processes)))
+    plants = f"SELECT c.plant_id FROM {Capability._meta.db_table} c WHERE {serving} GROUP BY c.plant_id HAVING COUNT(*) = %s"
+    plant_parameters = [*parameters, len(processes)]
     if spec.it_grade is not None:
-        plants = plants.annotate(best_it_grade=Min("best_it_grade")).filter(best_it_grade__lte=spec.it_grade)
-    rows = serving.filter(plant_id__in=plants.values("plant_id")).values_list(
-        "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-        "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude", handles_material,
+        plants += " AND MIN(c.best_it_grade) <= %s"
+        plant_parameters.append(spec.it_grade)
+    rows = _fetch(
+        f"""
+        SELECT c.id, c.plant_id, c.process, c.max_diameter_mm, c.max_length_mm, c.max_weight_kg,
+               c.best_it_grade, c.lead_time_days, p.latitude, p.longitude, {handles_material}
+        FROM {Capability._meta.db_table} c
+        JOIN {Plant._meta.db_table} p ON p.id = c.plant_id
+        WHERE {serving} AND c.plant_id IN ({plants})
+        ORDER BY c.id
+        """,
+        [*material_parameters, *parameters, *plant_parameters],
     )
     return [
         CapabilityCandidate(
             capability_id=row[0], plant_id=row[1], process=row[2],
             # Only the requested material matters to the rules, so only it is fetched.
             material_ids=frozenset({spec.material_id}) if row[10] else frozenset(),
-            max_diameter_mm=row[3], max_length_mm=row[4], max_weight_kg=row[5], best_it_grade=row[6],
-            lead_time_days=row[7], latitude=row[8], longitude=row[9],
+            max_diameter_mm=_decimal(row[3]), max_length_mm=_decimal(row[4]), max_weight_kg=_decimal(row[5]),
+            best_it_grade=row[6], lead_time_days=row[7], latitude=row[8], longitude=row[9],
         )
         for row in rows
     ]
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _fetch(sql, parameters) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+
+
+def _decimal(value) -> Decimal | None:
+    # SQLite hands decimal columns back as floats; the rules compare them with the request's Decimals.
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
 
 
 # From this many fabrication requests on, a batch reads the capabilities of all their processes
@@ -197,18 +227,20 @@ def capability_candidates_for_specs(
 
 def source_records(plant_ids) -> dict[int, SourceRecord]:
     """Each source plant's fulfilled and cancelled matches. One query."""
-    plant_ids = set(plant_ids)
+    plant_ids = sorted(set(plant_ids))
     if not plant_ids:
         return {}
-    rows = (
-        Match.objects.filter(source_plant_id__in=plant_ids, status__in=[Match.Status.FULFILLED, Match.Status.CANCELLED])
-        .values("source_plant_id")
-        .annotate(
-            fulfilled=Count("id", filter=Q(status=Match.Status.FULFILLED)),
-            cancelled=Count("id", filter=Q(status=Match.Status.CANCELLED)),
-        )
+    rows = _fetch(
+        f"""
+        SELECT source_plant_id,
+               SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)
+        FROM {Match._meta.db_table}
+        WHERE source_plant_id IN ({_placeholders(plant_ids)}) AND status IN (%s, %s)
+        GROUP BY source_plant_id
+        """,
+        [Match.Status.FULFILLED, Match.Status.CANCELLED, *plant_ids, Match.Status.FULFILLED, Match.Status.CANCELLED],
     )
-    return {row["source_plant_id"]: SourceRecord(row["fulfilled"], row["cancelled"]) for row in rows}
+    return {plant_id: SourceRecord(fulfilled, cancelled) for plant_id, fulfilled, cancelled in rows}
 
 
 def open_requests_for_stock_item(stock_item: StockItem) -> QuerySet:
