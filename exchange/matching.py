@@ -6,10 +6,10 @@ them are in one place to make fast.
 """
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
@@ -84,9 +84,7 @@ class Proposal:
     explanation: dict
     stock_item_id: int | None = None
     capability_id: int | None = None
-    capability_ids: tuple[int, ...] = field(default_factory=tuple)
-    # Writing the explanation costs more than scoring: rank() writes it only for the proposals it keeps.
-    describe: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+    capability_ids: tuple[int, ...] = ()
 
     @property
     def key(self):
@@ -180,12 +178,6 @@ def record_score(record: SourceRecord) -> float:
     return (record.fulfilled + 1) / (record.fulfilled + record.cancelled + 2)
 
 
-def _score(parts: dict[str, float], weights: dict[str, float]) -> float:
-    total_weight = sum(weights.values())
-    score = sum(weights[name] * parts[name] for name in weights) / total_weight
-    return round(min(1.0, max(0.0, score)), 4)
-
-
 def rank(
     spec: RequestSpec,
     stock: list[StockCandidate],
@@ -197,12 +189,14 @@ def rank(
     today: date,
     top_n: int,
 ) -> list[Proposal]:
-    """Feasible sources for the request, best first, each with its explanation."""
-    proposals = []
-    for candidate in stock:
-        if not stock_is_feasible(candidate):
-            continue
-        proposals.append(_stock_proposal(spec, candidate, records, weights, distance_half_km, today))
+    """Feasible sources for the request, best first, each with its explanation.
+
+    Every feasible candidate is scored, but a Proposal and its explanation (translated
+    text, the costliest part) are built only for the top_n kept: a popular part has
+    hundreds of candidates and the sweep ranks every open request.
+    """
+    scoring = _Scoring(spec, records, weights, distance_half_km, today)
+    options = [scoring.stock_option(candidate) for candidate in stock if stock_is_feasible(candidate)]
 
     by_plant: dict[int, list[CapabilityCandidate]] = {}
     for capability in capabilities:
@@ -210,94 +204,115 @@ def rank(
     for plant_capabilities in by_plant.values():
         chosen = fabricator_capabilities(spec, plant_capabilities)
         if chosen:
-            proposals.append(_fabrication_proposal(spec, chosen, records, weights, distance_half_km, today))
+            options.append(scoring.fabrication_option(chosen))
 
-    proposals.sort(key=lambda proposal: (-proposal.score, proposal.distance_km or 0, proposal.key))
-    best = proposals[:top_n]
-    for proposal in best:
-        proposal.explanation = proposal.describe()
-    return best
+    options.sort(key=itemgetter(0))
+    return [build(*arguments) for _order, build, arguments in options[:top_n]]
 
 
-def _stock_proposal(spec, candidate, records, weights, distance_half_km, today):
-    same_part = candidate.part_id == spec.part_id
-    fit = (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE) * CONDITION_FACTOR.get(candidate.condition, 0.7)
-    distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
-    quantity = min(candidate.quantity_available, spec.quantity)
-    record = records.get(candidate.plant_id, SourceRecord())
-    parts = {
-        "fit": fit,
-        "distance": distance_score(distance_km, distance_half_km),
-        "lead_time": lead_time_score(STOCK_LEAD_TIME_DAYS, spec.needed_by, today),
-        "record": record_score(record),
-        "coverage": quantity / spec.quantity,
+class _Scoring:
+    """The request's constants, computed once per ranking rather than per candidate."""
+
+    def __init__(self, spec, records, weights, distance_half_km, today):
+        self.spec, self.records, self.weights = spec, records, weights
+        self.distance_half_km, self.today = distance_half_km, today
+        total_weight = sum(weights.values())
+        self.shares = [(name, weight / total_weight) for name, weight in weights.items()]
+        self.stock_lead_time = lead_time_score(STOCK_LEAD_TIME_DAYS, spec.needed_by, today)
+        self.record_parts: dict[int, float] = {}
+
+    def score(self, parts: dict[str, float]) -> float:
+        return round(min(1.0, max(0.0, sum(share * parts[name] for name, share in self.shares))), 4)
+
+    def record(self, plant_id) -> tuple[SourceRecord, float]:
+        record = self.records.get(plant_id, NO_RECORD)
+        part = self.record_parts.get(plant_id)
+        if part is None:
+            part = self.record_parts[plant_id] = record_score(record)
+        return record, part
+
+    def stock_option(self, candidate):
+        spec = self.spec
+        same_part = candidate.part_id == spec.part_id
+        distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
+        quantity = min(candidate.quantity_available, spec.quantity)
+        record, record_part = self.record(candidate.plant_id)
+        parts = {
+            "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE) * CONDITION_FACTOR.get(candidate.condition, 0.7),
+            "distance": distance_score(distance_km, self.distance_half_km),
+            "lead_time": self.stock_lead_time,
+            "record": record_part,
+            "coverage": quantity / spec.quantity,
+        }
+        score, rounded_km = self.score(parts), _round_km(distance_km)
+        order = (-score, rounded_km or 0, "stock", candidate.stock_item_id)
+        arguments = (spec, candidate, same_part, quantity, score, distance_km, parts, record, self.weights)
+        return order, _stock_proposal, arguments
+
+    def fabrication_option(self, chosen):
+        spec, first = self.spec, chosen[0]
+        distance_km = great_circle_km(spec.latitude, spec.longitude, first.latitude, first.longitude)
+        lead_time_days = max(capability.lead_time_days for capability in chosen)
+        record, record_part = self.record(first.plant_id)
+        parts = {
+            "fit": FIT_FABRICATION,
+            "distance": distance_score(distance_km, self.distance_half_km),
+            "lead_time": lead_time_score(lead_time_days, spec.needed_by, self.today),
+            "record": record_part,
+            "coverage": 1.0,
+        }
+        score, rounded_km = self.score(parts), _round_km(distance_km)
+        order = (-score, rounded_km or 0, "fabrication", first.plant_id)
+        arguments = (spec, chosen, score, distance_km, lead_time_days, parts, record, self.weights)
+        return order, _fabrication_proposal, arguments
+
+
+NO_RECORD = SourceRecord()
+
+
+def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights):
+    how = _("same part") if same_part else _("cross-referenced number")
+    if candidate.plant_id == spec.plant_id:
+        summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+    else:
+        summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
+    summary %= {
+        "how": how,
+        "condition": StockItem.Condition(candidate.condition).label.lower(),
+        "quantity": quantity,
+        "needed": spec.quantity,
+        "distance": _format_km(distance_km),
     }
-
-    def describe():
-        how = _("same part") if same_part else _("cross-referenced number")
-        if candidate.plant_id == spec.plant_id:
-            summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-        else:
-            summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-        summary %= {
-            "how": how,
-            "condition": StockItem.Condition(candidate.condition).label.lower(),
-            "quantity": quantity,
-            "needed": spec.quantity,
-            "distance": _format_km(distance_km),
-        }
-        return _explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record) | {
-            "fit": "same_part" if same_part else "cross_reference",
-            "condition": candidate.condition,
-        }
-
     return Proposal(
         source="stock",
         plant_id=candidate.plant_id,
         stock_item_id=candidate.stock_item_id,
         quantity=quantity,
-        score=_score(parts, weights),
+        score=score,
         distance_km=_round_km(distance_km),
-        explanation={},
-        describe=describe,
+        explanation=_explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
+        | {"fit": "same_part" if same_part else "cross_reference", "condition": candidate.condition},
     )
 
 
-def _fabrication_proposal(spec, chosen, records, weights, distance_half_km, today):
+def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, parts, record, weights):
     first = chosen[0]
     finishing = min(chosen, key=_grade)
-    distance_km = great_circle_km(spec.latitude, spec.longitude, first.latitude, first.longitude)
-    lead_time_days = max(capability.lead_time_days for capability in chosen)
-    record = records.get(first.plant_id, SourceRecord())
-    parts = {
-        "fit": FIT_FABRICATION,
-        "distance": distance_score(distance_km, distance_half_km),
-        "lead_time": lead_time_score(lead_time_days, spec.needed_by, today),
-        "record": record_score(record),
-        "coverage": 1.0,
+    summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
+        "distance": _format_km(distance_km),
+        "processes": ", ".join(str(Process(capability.process).label) for capability in chosen),
+        "days": lead_time_days,
     }
-
-    def describe():
-        summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
-            "distance": _format_km(distance_km),
-            "processes": ", ".join(str(Process(capability.process).label) for capability in chosen),
-            "days": lead_time_days,
-        }
-        return _explanation(summary, parts, weights, distance_km, lead_time_days, record) | {
-            "fit": "fabrication",
-            "capabilities": [capability.capability_id for capability in chosen],
-        }
-
     return Proposal(
         source="fabrication",
         plant_id=first.plant_id,
         capability_id=finishing.capability_id,
         capability_ids=tuple(capability.capability_id for capability in chosen),
         quantity=spec.quantity,
-        score=_score(parts, weights),
+        score=score,
         distance_km=_round_km(distance_km),
-        explanation={},
-        describe=describe,
+        explanation=_explanation(summary, parts, weights, distance_km, lead_time_days, record)
+        | {"fit": "fabrication", "capabilities": [capability.capability_id for capability in chosen]},
     )
 
 
