@@ -137,8 +137,9 @@ class Match(models.Model):
     capability = models.ForeignKey(
         Capability, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("capability")
     )
+    # Indexed by match_source_plant_status_idx, which leads with it.
     source_plant = models.ForeignKey(
-        Plant, on_delete=models.PROTECT, related_name="source_matches", verbose_name=_("source plant")
+        Plant, on_delete=models.PROTECT, related_name="source_matches", verbose_name=_("source plant"), db_index=False
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.ENGINE)
     score = models.FloatField(
@@ -146,9 +147,8 @@ class Match(models.Model):
     )
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False, db_index=True
-    )
+    # Indexed by match_status_created_idx, which leads with it.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     quote_price = models.DecimalField(
         _("quoted price"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
