@@ -219,29 +219,22 @@ class _Scoring:
         total_weight = sum(weights.values())
         self.shares = [(name, weight / total_weight) for name, weight in weights.items()]
         self.stock_lead_time = lead_time_score(STOCK_LEAD_TIME_DAYS, spec.needed_by, today)
-        self.record_parts: dict[int, float] = {}
 
     def score(self, parts: dict[str, float]) -> float:
         return round(min(1.0, max(0.0, sum(share * parts[name] for name, share in self.shares))), 4)
 
-    def record(self, plant_id) -> tuple[SourceRecord, float]:
-        record = self.records.get(plant_id, NO_RECORD)
-        part = self.record_parts.get(plant_id)
-        if part is None:
-            part = self.record_parts[plant_id] = record_score(record)
-        return record, part
 
     def stock_option(self, candidate):
         spec = self.spec
         same_part = candidate.part_id == spec.part_id
         distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
         quantity = min(candidate.quantity_available, spec.quantity)
-        record, record_part = self.record(candidate.plant_id)
+        record = self.records.get(candidate.plant_id, NO_RECORD)
         parts = {
             "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE) * CONDITION_FACTOR.get(candidate.condition, 0.7),
             "distance": distance_score(distance_km, self.distance_half_km),
             "lead_time": self.stock_lead_time,
-            "record": record_part,
+            "record": record_score(record),
             "coverage": quantity / spec.quantity,
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)
@@ -253,12 +246,12 @@ class _Scoring:
         spec, first = self.spec, chosen[0]
         distance_km = great_circle_km(spec.latitude, spec.longitude, first.latitude, first.longitude)
         lead_time_days = max(capability.lead_time_days for capability in chosen)
-        record, record_part = self.record(first.plant_id)
+        record = self.records.get(first.plant_id, NO_RECORD)
         parts = {
             "fit": FIT_FABRICATION,
             "distance": distance_score(distance_km, self.distance_half_km),
             "lead_time": lead_time_score(lead_time_days, spec.needed_by, self.today),
-            "record": record_part,
+            "record": record_score(record),
             "coverage": 1.0,
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)

@@ -1,7 +1,5 @@
 """Reads of the exchange: matching candidates, visibility, savings."""
 
-from decimal import Decimal
-
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet
 
@@ -121,12 +119,15 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         """,
         [*material_parameters, *parameters, *plant_parameters],
     )
+    # SQLite hands decimal columns back as floats; the fields' own conversion makes them the Decimals
+    # that the rules compare with the request's.
+    limits = [Capability._meta.get_field(name).to_python for name in ("max_diameter_mm", "max_length_mm", "max_weight_kg")]
     return [
         CapabilityCandidate(
             capability_id=row[0], plant_id=row[1], process=row[2],
             # Only the requested material matters to the rules, so only it is fetched.
             material_ids=frozenset({spec.material_id}) if row[10] else frozenset(),
-            max_diameter_mm=_decimal(row[3]), max_length_mm=_decimal(row[4]), max_weight_kg=_decimal(row[5]),
+            max_diameter_mm=limits[0](row[3]), max_length_mm=limits[1](row[4]), max_weight_kg=limits[2](row[5]),
             best_it_grade=row[6], lead_time_days=row[7], latitude=row[8], longitude=row[9],
         )
         for row in rows
@@ -141,11 +142,6 @@ def _fetch(sql, parameters) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         return cursor.fetchall()
-
-
-def _decimal(value) -> Decimal | None:
-    # SQLite hands decimal columns back as floats; the rules compare them with the request's Decimals.
-    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
 
 
 # From this many fabrication requests on, a batch reads the capabilities of all their processes
