@@ -109,18 +109,16 @@ def measure_single_requests(request_ids):
 
 
 def measure_retrieval(request_ids):
-    """The engine's reads alone, through the selectors: no lock, no ranking, no writes."""
+    """The engine's reads of candidates alone, through the selectors: no lock, no ranking, no writes."""
     from exchange import selectors
-    from exchange.models import PartRequest
 
-    def retrieve(part_request):
-        spec = selectors.request_spec(part_request)
-        stock = selectors.stock_candidates(part_request.part_id)
+    def retrieve(spec):
+        stock = selectors.stock_candidates(spec.part_id)
         capabilities = selectors.capability_candidates(spec)
         selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
 
-    requests = PartRequest.objects.select_related("plant").in_bulk(request_ids)
-    return [timed(retrieve, requests[request_id])[0] for request_id in request_ids]
+    specs = selectors.open_request_specs(request_ids)
+    return [timed(retrieve, specs[request_id])[0] for request_id in request_ids]
 
 
 def measure_hand_written_sql(request_ids):
@@ -175,20 +173,18 @@ def measure_full_rematch(request_ids):
 
 
 def explain_candidate_queries(request_id):
-    """EXPLAIN (ANALYZE, BUFFERS) of the queries the selectors send for one request."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the reads the engine sends for one request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from exchange import selectors
-    from exchange.models import PartRequest
 
-    part_request = PartRequest.objects.select_related("plant").get(pk=request_id)
-    spec = selectors.request_spec(part_request)
     with CaptureQueriesContext(connection) as captured:
-        stock = selectors.stock_candidates(part_request.part_id)
+        spec = selectors.open_request_specs([request_id])[request_id]
+        stock = selectors.stock_candidates(spec.part_id)
         capabilities = selectors.capability_candidates(spec)
         selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
-    print(f"request #{request_id}: part {part_request.part_id}, processes {part_request.processes}, "
+    print(f"request #{request_id}: part {spec.part_id}, processes {list(spec.processes)}, "
           f"{len(stock)} stock and {len(capabilities)} capability candidates")
     with connection.cursor() as cursor:
         for query in captured.captured_queries:

@@ -364,7 +364,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     def rematch_selected(self, request, queryset):
         proposals = 0
         for part_request in queryset.order_by("pk"):
-            proposals += len(services.part_request_match(part_request_id=part_request.pk))
+            proposals += services.part_request_match(part_request_id=part_request.pk)
         count = len(queryset)
         self.message_user(
             request,

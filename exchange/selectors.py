@@ -9,24 +9,41 @@ from inventory.selectors import interchangeable_parts, plant_ids_for_user
 
 from .matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate, capability_serves
 from .models import Criticality, Match, PartRequest
+from .sql import fetch, placeholders
 
 
-def request_spec(part_request: PartRequest) -> RequestSpec:
-    plant = part_request.plant
-    return RequestSpec(
-        part_id=part_request.part_id,
-        quantity=max(part_request.quantity_outstanding, 1),
-        plant_id=part_request.plant_id,
-        latitude=plant.latitude,
-        longitude=plant.longitude,
-        needed_by=part_request.needed_by,
-        material_id=part_request.material_id,
-        processes=tuple(part_request.processes or ()),
-        diameter_mm=part_request.diameter_mm,
-        length_mm=part_request.length_mm,
-        weight_kg=part_request.weight_kg,
-        it_grade=part_request.it_grade,
+def open_request_specs(part_request_ids) -> dict[int, RequestSpec]:
+    """The open requests among these ids as the engine reads them, by id, each locked until the
+    transaction ends (on PostgreSQL; a write on SQLite locks the whole database)."""
+    part_request_ids = sorted(set(part_request_ids))
+    if not part_request_ids:
+        return {}
+    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    rows = fetch(
+        f"""
+        SELECT r.id, r.part_id, r.quantity - r.quantity_fulfilled, r.plant_id, p.latitude, p.longitude,
+               r.needed_by, r.material_id, r.processes, r.diameter_mm, r.length_mm, r.weight_kg, r.it_grade
+        FROM {PartRequest._meta.db_table} r
+        JOIN {Plant._meta.db_table} p ON p.id = r.plant_id
+        WHERE r.id IN ({placeholders(part_request_ids)}) AND r.status = %s
+        ORDER BY r.id{lock}
+        """,
+        [*part_request_ids, PartRequest.Status.OPEN],
     )
+    needed_by, processes, diameter, length, weight = (
+        PartRequest._meta.get_field(name)
+        for name in ("needed_by", "processes", "diameter_mm", "length_mm", "weight_kg")
+    )
+    return {
+        row[0]: RequestSpec(
+            part_id=row[1], quantity=max(row[2], 1), plant_id=row[3], latitude=row[4], longitude=row[5],
+            needed_by=needed_by.to_python(row[6]), material_id=row[7],
+            processes=tuple(processes.from_db_value(row[8], None, connection) or ()),
+            diameter_mm=diameter.to_python(row[9]), length_mm=length.to_python(row[10]),
+            weight_kg=weight.to_python(row[11]), it_grade=row[12],
+        )
+        for row in rows
+    }
 
 
 def stock_candidates(part_id: int | None) -> list[StockCandidate]:
@@ -46,8 +63,8 @@ def stock_candidates_for_parts(part_ids) -> dict[int, list[StockCandidate]]:
     part_ids = sorted(set(part_ids))
     if not part_ids:
         return {}
-    listed = _placeholders(part_ids)
-    rows = _fetch(
+    listed = placeholders(part_ids)
+    rows = fetch(
         f"""
         SELECT wanted.part_id, s.id, s.part_id, s.plant_id, s.quantity - s.reserved, s.condition,
                p.latitude, p.longitude
@@ -83,7 +100,7 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
     if not spec.processes:
         return []
     processes = sorted(set(spec.processes))
-    conditions, parameters = [f"c.process IN ({_placeholders(processes)})"], list(processes)
+    conditions, parameters = [f"c.process IN ({placeholders(processes)})"], list(processes)
     for needed, limit_column in (
         (spec.diameter_mm, "max_diameter_mm"),
         (spec.length_mm, "max_length_mm"),
@@ -99,7 +116,7 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         handles_material = f"EXISTS (SELECT 1 FROM {links} m WHERE m.capability_id = c.id AND m.material_id = %s)"
         material_parameters = [spec.material_id]
         independent = sorted(MATERIAL_INDEPENDENT_PROCESSES)
-        conditions.append(f"(c.process IN ({_placeholders(independent)}) OR {handles_material})")
+        conditions.append(f"(c.process IN ({placeholders(independent)}) OR {handles_material})")
         parameters += [*independent, *material_parameters]
     serving = " AND ".join(conditions)
     # A plant holds one capability per process (a unique constraint), so counting rows counts processes.
@@ -108,7 +125,7 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
     if spec.it_grade is not None:
         plants += " AND MIN(c.best_it_grade) <= %s"
         plant_parameters.append(spec.it_grade)
-    rows = _fetch(
+    rows = fetch(
         f"""
         SELECT c.id, c.plant_id, c.process, c.max_diameter_mm, c.max_length_mm, c.max_weight_kg,
                c.best_it_grade, c.lead_time_days, p.latitude, p.longitude, {handles_material}
@@ -132,16 +149,6 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         )
         for row in rows
     ]
-
-
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _fetch(sql, parameters) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
 
 
 # From this many fabrication requests on, a batch reads the capabilities of all their processes
@@ -229,12 +236,12 @@ def source_records(plant_ids) -> dict[int, SourceRecord]:
     plant_ids = sorted(set(plant_ids))
     if not plant_ids:
         return {}
-    rows = _fetch(
+    rows = fetch(
         f"""
         SELECT source_plant_id,
                SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)
         FROM {Match._meta.db_table}
-        WHERE source_plant_id IN ({_placeholders(plant_ids)}) AND status IN (%s, %s)
+        WHERE source_plant_id IN ({placeholders(plant_ids)}) AND status IN (%s, %s)
         GROUP BY source_plant_id
         """,
         [Match.Status.FULFILLED, Match.Status.CANCELLED, *plant_ids, Match.Status.FULFILLED, Match.Status.CANCELLED],

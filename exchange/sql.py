@@ -1,0 +1,53 @@
+"""The SQL the matching engine sends by hand, built from the models' own metadata.
+
+The engine's hot path sends SQL instead of querysets: through the ORM, building the
+statements and the model instances cost more Python time than the database took to
+run them (docs/performance.md). Table names, columns and the values of the columns
+the engine does not set all come from the models, so a field added to a model is
+not forgotten in an INSERT here.
+"""
+
+from django.db import connection
+
+
+def placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def fetch(sql, parameters) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+
+
+def default_columns(model, instance, exclude=()) -> tuple[str, list]:
+    """The columns of `model` but its primary key and the fields `exclude`, and their values in `instance`
+    as a save would write them (auto_now timestamps included)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key and field.name not in exclude]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return columns, [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
+
+
+def insert_returning_ids(model, names, rows, instance) -> tuple[str, list]:
+    """One INSERT of `rows`, each the values of the fields `names`; every other column as in `instance`.
+    The statement answers the new primary keys."""
+    given = [model._meta.get_field(name) for name in names]
+    other_columns, other_values = default_columns(model, instance, exclude=names)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in given)
+    row = f"({placeholders(range(len(given) + len(other_values)))})"
+    parameters = []
+    for values in rows:
+        parameters += [field.get_db_prep_save(value, connection) for field, value in zip(given, values)]
+        parameters += other_values
+    primary_key = connection.ops.quote_name(model._meta.pk.column)
+    return (
+        f"INSERT INTO {model._meta.db_table} ({columns}, {other_columns}) "
+        f"VALUES {', '.join([row] * len(rows))} RETURNING {primary_key}",
+        parameters,
+    )
+
+
+def batches(model, rows) -> list[list]:
+    """`rows` in batches that keep one INSERT within the database's limit of parameters (SQLite has one)."""
+    size = connection.ops.bulk_batch_size(model._meta.concrete_fields, rows) or 1
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
