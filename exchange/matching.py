@@ -88,7 +88,12 @@ class Proposal:
 
     @property
     def key(self):
-        return (self.source, self.stock_item_id if self.source == "stock" else self.plant_id)
+        return source_key(self.source, self.stock_item_id, self.plant_id)
+
+
+def source_key(source: str, stock_item_id: int | None, plant_id: int) -> tuple:
+    """What makes a source one: a stock item, or a plant's workshop (one match per request and source)."""
+    return (source, stock_item_id if source == "stock" else plant_id)
 
 
 def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:

@@ -1,5 +1,7 @@
 """Reads of the exchange: matching candidates, visibility, savings."""
 
+from typing import NamedTuple
+
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet
 
@@ -7,7 +9,14 @@ from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import interchangeable_parts, plant_ids_for_user
 
-from .matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate, capability_serves
+from .matching import (
+    CapabilityCandidate,
+    RequestSpec,
+    SourceRecord,
+    StockCandidate,
+    capability_serves,
+    source_key,
+)
 from .models import Criticality, Match, PartRequest
 from .sql import fetch, placeholders
 
@@ -44,6 +53,45 @@ def open_request_specs(part_request_ids) -> dict[int, RequestSpec]:
         )
         for row in rows
     }
+
+
+class StoredMatch(NamedTuple):
+    """A match as the engine compares it with its fresh proposals."""
+
+    id: int
+    request_id: int
+    key: tuple
+    origin: str
+    status: str
+    quoted: bool
+    score: float
+    explanation: dict
+    distance_km: float | None
+    quantity: int
+
+
+def stored_matches(part_request_ids) -> list[StoredMatch]:
+    """Every match of these requests, whatever its status or origin."""
+    if not part_request_ids:
+        return []
+    rows = fetch(
+        f"""
+        SELECT id, request_id, source, stock_item_id, source_plant_id, origin, status, quote_price IS NOT NULL,
+               score, explanation, distance_km, quantity
+        FROM {Match._meta.db_table}
+        WHERE request_id IN ({placeholders(part_request_ids)})
+        """,
+        list(part_request_ids),
+    )
+    explanation = Match._meta.get_field("explanation")
+    return [
+        StoredMatch(
+            id=row[0], request_id=row[1], key=source_key(row[2], row[3], row[4]), origin=row[5], status=row[6],
+            quoted=bool(row[7]), score=row[8], explanation=explanation.from_db_value(row[9], None, connection),
+            distance_km=row[10], quantity=row[11],
+        )
+        for row in rows
+    ]
 
 
 def stock_candidates(part_id: int | None) -> list[StockCandidate]:

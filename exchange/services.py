@@ -218,18 +218,15 @@ def part_requests_match(
         return _save_proposals(proposals)
 
 
-def _match_key(match: Match):
-    return (match.source, match.stock_item_id if match.source == Match.Source.STOCK else match.source_plant_id)
-
-
 def _save_proposals(proposals_by_request) -> dict[int, int]:
     """Create new proposals, refresh open ones, withdraw the rest; writes only what changed.
 
     Answers the number of open proposals of each request.
     """
     existing_by_request = {}
-    for match in Match.objects.filter(request__in=list(proposals_by_request)):
-        existing_by_request.setdefault(match.request_id, {})[_match_key(match)] = match
+    for match in selectors.stored_matches(list(proposals_by_request)):
+        existing_by_request.setdefault(match.request_id, {})[match.key] = match
+    now = timezone.now()
     to_create, to_update, withdrawn, open_counts = [], [], [], {}
     for request_id, proposals in proposals_by_request.items():
         existing = existing_by_request.get(request_id, {})
@@ -240,20 +237,20 @@ def _save_proposals(proposals_by_request) -> dict[int, int]:
                 to_create.append((request_id, proposal))
             elif match.status != Match.Status.PROPOSED:
                 continue
-            elif _refresh_proposal(match, proposal):
-                to_update.append(match)
+            elif (refreshed := _refreshed_proposal(match, proposal, now)) is not None:
+                to_update.append(refreshed)
             open_counts[request_id] += 1
         # Engine proposals nobody reviewed or quoted that are no longer among the best: withdraw them.
         withdrawn += [
-            match.pk
+            match.id
             for match in existing.values()
-            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and match.quote_price is None
+            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and not match.quoted
         ]
     if withdrawn:
         Match.objects.filter(pk__in=withdrawn).delete()
     if to_update:
         Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
-    _create_proposals(to_create, list(proposals_by_request))
+    _create_proposals(to_create, list(proposals_by_request), now)
     return open_counts
 
 
@@ -262,13 +259,12 @@ PROPOSAL_FIELDS = (
 )
 
 
-def _create_proposals(proposals, matched_request_ids) -> None:
+def _create_proposals(proposals, matched_request_ids, now) -> None:
     """Insert the engine's new proposals with their first history entry, and stamp the requests matched.
 
     Written as SQL (exchange/sql.py): bulk_create prepares every field of every instance in
     Python, which took longer than the database's own work on a request's proposals.
     """
-    now = timezone.now()
     rows = [
         (request_id, p.source, p.stock_item_id, p.capability_id, p.plant_id, p.score, p.explanation, p.distance_km,
          p.quantity)
@@ -297,18 +293,17 @@ def _create_proposals(proposals, matched_request_ids) -> None:
         cursor.execute(stamp, [now, *matched_request_ids])
 
 
-def _refresh_proposal(match, proposal) -> bool:
-    """Bring an open proposal up to date; whether anything changed."""
-    fresh = {"score": proposal.score, "explanation": proposal.explanation, "distance_km": proposal.distance_km}
+def _refreshed_proposal(match: selectors.StoredMatch, proposal, now) -> Match | None:
+    """The open proposal brought up to date, for bulk_update; None if nothing changed."""
     # A quoted quantity or an offer's is the source's word: the engine leaves it.
-    if match.origin == Match.Origin.ENGINE and match.quote_price is None:
-        fresh["quantity"] = proposal.quantity
-    changed = {name: value for name, value in fresh.items() if getattr(match, name) != value}
-    for name, value in changed.items():
-        setattr(match, name, value)
-    if changed:
-        match.updated_at = timezone.now()
-    return bool(changed)
+    keeps_quantity = match.origin != Match.Origin.ENGINE or match.quoted
+    fresh = (proposal.score, proposal.explanation, proposal.distance_km, match.quantity if keeps_quantity else proposal.quantity)
+    if fresh == (match.score, match.explanation, match.distance_km, match.quantity):
+        return None
+    score, explanation, distance_km, quantity = fresh
+    return Match(
+        pk=match.id, score=score, explanation=explanation, distance_km=distance_km, quantity=quantity, updated_at=now
+    )
 
 
 # Match lifecycle

@@ -287,6 +287,32 @@ def test_a_proposal_no_longer_feasible_is_withdrawn(plant, requester):
     assert matched(part_request) == []
 
 
+def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester):
+    part = PartFactory()
+    quoted_item = stock_item(part=part, quantity=2)
+    unquoted_item = stock_item(part=part, quantity=2)
+    part_request = post_request(plant, requester, part=part, quantity=5)
+    by_item = {match.stock_item_id: match for match in matched(part_request)}
+    source_member = MembershipFactory(plant=quoted_item.plant).user
+    quoted = services.match_quote(
+        match=by_item[quoted_item.pk], user=source_member, price=Decimal("30"), currency="USD", lead_time_days=3,
+        quantity=1,
+    )
+
+    inventory_services.stock_adjust(stock_item=quoted_item, delta=3, reason="count")
+    inventory_services.stock_adjust(stock_item=unquoted_item, delta=3, reason="count")
+    by_item = {match.stock_item_id: match for match in matched(part_request)}
+
+    assert (by_item[quoted_item.pk].pk, by_item[quoted_item.pk].quantity) == (quoted.pk, 1)
+    assert by_item[quoted_item.pk].score > quoted.score
+    assert by_item[unquoted_item.pk].quantity == 5
+
+    # No longer feasible: the unquoted proposal goes, the quoted one stays for the admin to decide.
+    for item in (quoted_item, unquoted_item):
+        inventory_services.stock_item_update(stock_item=item, exchangeable=False)
+    assert [match.pk for match in matched(part_request)] == [quoted.pk]
+
+
 def test_a_closed_request_is_not_matched(plant, requester):
     part = PartFactory()
     stock_item(part=part)
