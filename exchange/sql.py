@@ -29,7 +29,8 @@ def default_columns(model, instance, exclude=()) -> tuple[str, list]:
 
 
 def insert_returning_ids(model, names, rows, instance) -> tuple[str, list]:
-    """One INSERT of `rows`, each the values of the fields `names`; every other column as in `instance`.
+    """One INSERT of `rows`, each the values of the fields `names`; every other column as in `instance`
+    (the same value in every row, so not for a per-row default such as a random UUID).
     The statement answers the new primary keys."""
     given = [model._meta.get_field(name) for name in names]
     prepared = [[field.get_db_prep_save(value, connection) for field, value in zip(given, values)] for values in rows]
