@@ -180,7 +180,9 @@ def explain_candidate_queries(request_id):
     from exchange import selectors
 
     with CaptureQueriesContext(connection) as captured:
-        spec = selectors.open_request_specs([request_id])[request_id]
+        spec = selectors.open_request_specs([request_id]).get(request_id)
+        if spec is None:
+            sys.exit(f"Request #{request_id} is not open: the engine reads only open requests.")
         stock = selectors.stock_candidates(spec.part_id)
         capabilities = selectors.capability_candidates(spec)
         selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
@@ -205,7 +207,7 @@ def main():
     parser.add_argument("--rematch", type=int, default=2000, help="requests in the throughput run")
     parser.add_argument("--stock-items", type=int, default=50, help="new stock items reverse-matched")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--explain", type=int, metavar="REQUEST_ID", help="only explain this request's candidate queries")
+    parser.add_argument("--explain", type=int, metavar="REQUEST_ID", help="only explain the reads for this open request")
     arguments = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))

@@ -23,7 +23,8 @@ from .sql import fetch, placeholders
 
 def open_request_specs(part_request_ids) -> dict[int, RequestSpec]:
     """The open requests among these ids as the engine reads them, by id, each locked until the
-    transaction ends (on PostgreSQL; a write on SQLite locks the whole database)."""
+    transaction ends (on PostgreSQL; SQLite's transactions here take the database's write lock
+    as they begin)."""
     part_request_ids = sorted(set(part_request_ids))
     if not part_request_ids:
         return {}

@@ -254,9 +254,11 @@ def _save_proposals(proposals_by_request) -> dict[int, int]:
     return open_counts
 
 
-PROPOSAL_FIELDS = (
-    "request", "source", "stock_item", "capability", "source_plant", "score", "explanation", "distance_km", "quantity"
-)
+# The Match fields the engine sets from each proposal, and the Proposal attribute each takes.
+PROPOSAL_FIELDS = {
+    "source": "source", "stock_item": "stock_item_id", "capability": "capability_id", "source_plant": "plant_id",
+    "score": "score", "explanation": "explanation", "distance_km": "distance_km", "quantity": "quantity",
+}
 
 
 def _create_proposals(proposals, matched_request_ids, now) -> None:
@@ -265,32 +267,35 @@ def _create_proposals(proposals, matched_request_ids, now) -> None:
     Written as SQL (exchange/sql.py): bulk_create prepares every field of every instance in
     Python, which took longer than the database's own work on a request's proposals.
     """
+    names = ("request", *PROPOSAL_FIELDS)
     rows = [
-        (request_id, p.source, p.stock_item_id, p.capability_id, p.plant_id, p.score, p.explanation, p.distance_km,
-         p.quantity)
-        for request_id, p in proposals
+        (request_id, *(getattr(proposal, attribute) for attribute in PROPOSAL_FIELDS.values()))
+        for request_id, proposal in proposals
     ]
     new_match = Match(origin=Match.Origin.ENGINE)
     first_change = MatchStatusChange(from_status="", to_status=Match.Status.PROPOSED)
     stamp = f"UPDATE {PartRequest._meta.db_table} SET matched_at = %s WHERE id IN ({sql.placeholders(matched_request_ids)})"
+    stamp_parameters = [PartRequest._meta.get_field("matched_at").get_db_prep_save(now, connection), *matched_request_ids]
     with connection.cursor() as cursor:
         if rows and connection.vendor == "postgresql":
             # One round trip instead of three: the history and the stamp ride on the insert.
-            insert, parameters = sql.insert_returning_ids(Match, PROPOSAL_FIELDS, rows, new_match)
-            history_columns, history_values = sql.default_columns(MatchStatusChange, first_change, exclude=("match",))
+            insert, parameters = sql.insert_returning_ids(Match, names, rows, new_match)
+            history_columns, history_values = sql.columns_from_instance(
+                MatchStatusChange, first_change, exclude=("match",)
+            )
             cursor.execute(
                 f"WITH created AS ({insert}), "
                 f"history AS (INSERT INTO {MatchStatusChange._meta.db_table} (match_id, {history_columns}) "
                 f"SELECT id, {sql.placeholders(history_values)} FROM created), "
                 f"stamped AS ({stamp}) SELECT 1",
-                [*parameters, *history_values, now, *matched_request_ids],
+                [*parameters, *history_values, *stamp_parameters],
             )
             return
         for batch in sql.batches(Match, rows):
-            cursor.execute(*sql.insert_returning_ids(Match, PROPOSAL_FIELDS, batch, new_match))
+            cursor.execute(*sql.insert_returning_ids(Match, names, batch, new_match))
             created = cursor.fetchall()
             cursor.execute(*sql.insert_returning_ids(MatchStatusChange, ("match",), created, first_change))
-        cursor.execute(stamp, [now, *matched_request_ids])
+        cursor.execute(stamp, stamp_parameters)
 
 
 def _refreshed_proposal(match: selectors.StoredMatch, proposal, now) -> Match | None:
@@ -310,6 +315,9 @@ def _refreshed_proposal(match: selectors.StoredMatch, proposal, now) -> Match | 
 
 
 def _lock_match(match: Match) -> Match:
+    # The request first, in the order the engine takes them: a re-match of the request then
+    # cannot refresh or withdraw this match between its reading and its writing.
+    list(PartRequest.objects.select_for_update().filter(pk=match.request_id).values_list("pk", flat=True))
     try:
         return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
     except Match.DoesNotExist as error:

@@ -1,12 +1,16 @@
 import threading
+import time
 from collections import Counter
 
 import pytest
 from django.db import DatabaseError, connection
 
 from bench.invariants import invariant_violations
+from exchange import selectors as exchange_selectors
 from exchange import services as exchange_services
+from exchange.errors import TransitionNotAllowed
 from exchange.models import Match
+from inventory import services as inventory_services
 from inventory.errors import InsufficientStock
 
 from .world import World
@@ -63,3 +67,62 @@ def test_racing_accepts_never_reserve_a_unit_twice():
     else:
         # SQLite serialises the writers: some may give up on the lock, but none may oversell.
         assert sum(outcomes.values()) == RACERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not_lost(monkeypatch):
+    # given an engine proposal whose stock has just left the exchange, so that a re-match withdraws it
+    world = World(units=2)
+    part_request = world.request()
+    proposal = Match.objects.get(request=part_request, stock_item=world.stock)
+    inventory_services.stock_item_update(stock_item=world.stock, exchangeable=False)
+    assert Match.objects.filter(pk=proposal.pk, status=Match.Status.PROPOSED).exists()
+
+    # when an administrator approves it while the re-match has read the matches but not yet written
+    has_read, may_write = threading.Event(), threading.Event()
+    read_matches = exchange_selectors.stored_matches
+
+    def read_then_wait(part_request_ids):
+        found = read_matches(part_request_ids)
+        has_read.set()
+        may_write.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(exchange_selectors, "stored_matches", read_then_wait)
+    outcome = []
+
+    def rematch():
+        try:
+            exchange_services.part_request_match(part_request_id=part_request.pk)
+        finally:
+            connection.close()
+
+    def approve():
+        try:
+            has_read.wait(timeout=10)
+            exchange_services.match_approve(match=proposal, user=world.admin)
+            outcome.append("approved")
+        except TransitionNotAllowed:
+            outcome.append("refused")
+        except DatabaseError:
+            outcome.append("database error")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rematch), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    has_read.wait(timeout=10)
+    time.sleep(0.5)  # time enough for the approval to commit, were nothing holding it back
+    may_write.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then the approval waited for the re-match and was refused: no approved match vanished
+    assert not Match.objects.filter(pk=proposal.pk).exists()
+    if connection.vendor == "postgresql":
+        assert outcome == ["refused"]
+    else:
+        # SQLite's in-memory test database may refuse the waiting writer with a lock error instead.
+        assert outcome in (["refused"], ["database error"])
+    assert invariant_violations() == []
