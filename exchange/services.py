@@ -455,7 +455,8 @@ def match_fulfil(*, match: Match, user) -> Match:
             stock_item_id=match.stock_item_id, quantity=match.quantity, user=user, match=match.pk,
             note=_("To %(plant)s, request #%(request)d") % {"plant": match.request.plant, "request": match.request_id},
         )
-    part_request = PartRequest.objects.select_for_update().get(pk=match.request_id)
+    # Locked by _lock_match, and read after the lock was taken.
+    part_request = match.request
     part_request.quantity_fulfilled = min(part_request.quantity, part_request.quantity_fulfilled + match.quantity)
     part_request.save(update_fields=["quantity_fulfilled", "updated_at"])
     price = part_request.import_price_usd
