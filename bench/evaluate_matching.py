@@ -79,12 +79,10 @@ def evaluate(data=None):
             criticality=shortage["criticality"],
         )
         services.part_request_match(part_request_id=part_request.pk)
-        ranked = list(
-            Match.objects.filter(request=part_request).select_related("stock_item").order_by("-score", "id")
-        )
+        ranked = list(Match.objects.filter(request=part_request).select_related("stock_item").order_by("-score", "id"))
         expected = shortage["expect_first"]
 
-        def is_expected(match):
+        def is_expected(match, expected=expected):
             return (
                 match.source == expected["source"]
                 and match.source_plant_id == plants[expected["plant"]].pk

@@ -30,7 +30,9 @@ def ensure_catalogue(size):
     # Catalogue setup only, not what is measured: plain bulk inserts are the quickest way to a large catalogue.
     for start in range(present, size, 5000):
         stop = min(start + 5000, size)
-        parts = Part.objects.bulk_create(Part(name=f"Bench part {index}", category="bench") for index in range(start, stop))
+        parts = Part.objects.bulk_create(
+            Part(name=f"Bench part {index}", category="bench") for index in range(start, stop)
+        )
         PartNumber.objects.bulk_create(
             PartNumber(part=part, brand="BENCH", number=number, normalized=normalize_code(number))
             for part, number in zip(parts, (f"{NUMBER_PREFIX}{index:06d}" for index in range(start, stop)), strict=True)

@@ -27,9 +27,7 @@ from inventory.models import StockItem, StockMovement
 
 def _sum_of(queryset, *, per, field):
     """A correlated subquery: the sum of ``field`` over the rows of ``queryset`` whose ``per`` is the outer row."""
-    total = (
-        queryset.filter(**{per: OuterRef("pk")}).order_by().values(per).annotate(total=Sum(field)).values("total")
-    )
+    total = queryset.filter(**{per: OuterRef("pk")}).order_by().values(per).annotate(total=Sum(field)).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
@@ -39,7 +37,9 @@ def invariant_violations() -> list[str]:
 
     ledger_sum = _sum_of(StockMovement.objects, per="stock_item", field="delta")
     for item_id, quantity, ledger in (
-        StockItem.objects.annotate(ledger=ledger_sum).exclude(quantity=F("ledger")).values_list("id", "quantity", "ledger")
+        StockItem.objects.annotate(ledger=ledger_sum)
+        .exclude(quantity=F("ledger"))
+        .values_list("id", "quantity", "ledger")
     ):
         violations.append(f"stock item {item_id}: quantity {quantity} but its ledger sums to {ledger}")
 
@@ -49,7 +49,9 @@ def invariant_violations() -> list[str]:
         violations.append(f"stock item {item_id}: reserved {reserved} outside 0..{quantity}")
 
     held = _sum_of(
-        Match.objects.filter(source=Match.Source.STOCK, status__in=RESERVING_STATUSES), per="stock_item", field="quantity"
+        Match.objects.filter(source=Match.Source.STOCK, status__in=RESERVING_STATUSES),
+        per="stock_item",
+        field="quantity",
     )
     for item_id, reserved, holding in (
         StockItem.objects.annotate(holding=held).exclude(reserved=F("holding")).values_list("id", "reserved", "holding")

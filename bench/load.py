@@ -117,8 +117,11 @@ def seed_world(scarce_items, units):
     sources = []
     for index, (state, latitude, longitude) in enumerate([("Bolívar", 8.3, -62.7), ("Miranda", 10.3, -66.9)]):
         shop = inventory_services.plant_create(
-            name=f"Load shop {run}-{index}", kind=Plant.Kind.MACHINE_SHOP, state=state,
-            latitude=latitude, longitude=longitude,
+            name=f"Load shop {run}-{index}",
+            kind=Plant.Kind.MACHINE_SHOP,
+            state=state,
+            latitude=latitude,
+            longitude=longitude,
         )
         source = actor(f"shop{index}", shop)
         for part in parts:
@@ -139,16 +142,37 @@ def free_port():
 
 def start_gunicorn(port, workers, threads, log):
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "config.wsgi",
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread" if threads > 1 else "sync", "--timeout", "60", "--access-logfile", "-",
+        str(Path(sys.executable).parent / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
 
 
 def start_celery_worker(log):
-    command = [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--concurrency", "2",
-               "--loglevel", "warning", "--without-gossip", "--without-mingle"]
+    command = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "config",
+        "worker",
+        "--concurrency",
+        "2",
+        "--loglevel",
+        "warning",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -177,9 +201,12 @@ class Client:
         self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
 
     def call(self, method, path, body=None, *, kind):
-        headers = {"Authorization": f"Token {self.token}", "Accept": "application/json",
-                   # As a TLS-terminating proxy would tell the production settings.
-                   "X-Forwarded-Proto": "https"}
+        headers = {
+            "Authorization": f"Token {self.token}",
+            "Accept": "application/json",
+            # As a TLS-terminating proxy would tell the production settings.
+            "X-Forwarded-Proto": "https",
+        }
         payload = None
         if body is not None:
             payload = json.dumps(body)
@@ -208,20 +235,31 @@ class Client:
 def requester_step(client, actor, world, rng):
     choice = rng.random()
     if choice < 0.25:
-        client.call("POST", "/api/requests/", {
-            "plant": actor.plant_id, "part": rng.choice(world.part_ids), "quantity": rng.randint(1, 2),
-            "criticality": "production_stopped",
-        }, kind="create request")
+        client.call(
+            "POST",
+            "/api/requests/",
+            {
+                "plant": actor.plant_id,
+                "part": rng.choice(world.part_ids),
+                "quantity": rng.randint(1, 2),
+                "criticality": "production_stopped",
+            },
+            kind="create request",
+        )
     elif choice < 0.55:
-        approved = [m for m in client.results_of("/api/matches/?status=approved&page_size=20", kind="list matches")
-                    if m["quote"]]
+        approved = [
+            m
+            for m in client.results_of("/api/matches/?status=approved&page_size=20", kind="list matches")
+            if m["quote"]
+        ]
         own_open = set(own_request_ids(client, actor, "&status=open")) if approved else set()
         mine = [m for m in approved if m["request"] in own_open]
         if mine:
             client.call("POST", f"/api/matches/{rng.choice(mine)['id']}/accept/", kind="accept")
     elif choice < 0.8:
-        accepted = client.results_of("/api/matches/?status=accepted&page_size=20", kind="list matches") + \
-            client.results_of("/api/matches/?status=shipped&page_size=20", kind="list matches")
+        accepted = client.results_of(
+            "/api/matches/?status=accepted&page_size=20", kind="list matches"
+        ) + client.results_of("/api/matches/?status=shipped&page_size=20", kind="list matches")
         own = set(own_request_ids(client, actor)) if accepted else set()
         mine = [m for m in accepted if m["request"] in own]
         if mine:
@@ -235,39 +273,64 @@ def requester_step(client, actor, world, rng):
 
 
 def own_request_ids(client, actor, filters=""):
-    return [r["id"] for r in client.results_of(f"/api/requests/?plant={actor.plant_id}&page_size=50{filters}",
-                                                kind="list requests")]
+    return [
+        r["id"]
+        for r in client.results_of(f"/api/requests/?plant={actor.plant_id}&page_size=50{filters}", kind="list requests")
+    ]
 
 
 def source_step(client, actor, world, rng):
     choice = rng.random()
     if choice < 0.35:
         part_id = rng.choice(world.part_ids)
-        open_requests = client.results_of(f"/api/requests/?status=open&part={part_id}&page_size=20",
-                                          kind="list requests")
+        open_requests = client.results_of(
+            f"/api/requests/?status=open&part={part_id}&page_size=20", kind="list requests"
+        )
         if open_requests:
-            client.call("POST", "/api/matches/", {
-                "request": rng.choice(open_requests)["id"], "stock_item": actor.stock_by_part[part_id],
-                "price": "30.00", "currency": "USD", "lead_time_days": 3, "quantity": 1,
-            }, kind="offer")
+            client.call(
+                "POST",
+                "/api/matches/",
+                {
+                    "request": rng.choice(open_requests)["id"],
+                    "stock_item": actor.stock_by_part[part_id],
+                    "price": "30.00",
+                    "currency": "USD",
+                    "lead_time_days": 3,
+                    "quantity": 1,
+                },
+                kind="offer",
+            )
     elif choice < 0.65:
-        proposed = client.results_of(f"/api/matches/?status=proposed&source_plant={actor.plant_id}&page_size=20",
-                                     kind="list matches")
+        proposed = client.results_of(
+            f"/api/matches/?status=proposed&source_plant={actor.plant_id}&page_size=20", kind="list matches"
+        )
         if proposed:
-            client.call("POST", f"/api/matches/{rng.choice(proposed)['id']}/quote/", {
-                "price": "1500.00", "currency": "VES", "lead_time_days": 5,
-            }, kind="quote")
+            client.call(
+                "POST",
+                f"/api/matches/{rng.choice(proposed)['id']}/quote/",
+                {
+                    "price": "1500.00",
+                    "currency": "VES",
+                    "lead_time_days": 5,
+                },
+                kind="quote",
+            )
     elif choice < 0.75:
-        accepted = client.results_of(f"/api/matches/?status=accepted&source_plant={actor.plant_id}&page_size=20",
-                                     kind="list matches")
+        accepted = client.results_of(
+            f"/api/matches/?status=accepted&source_plant={actor.plant_id}&page_size=20", kind="list matches"
+        )
         if accepted:
             client.call("POST", f"/api/matches/{rng.choice(accepted)['id']}/ship/", {"note": "truck"}, kind="ship")
     elif choice < 0.85:
         item_id = rng.choice(list(actor.stock_by_part.values()))
         status, item = client.call("GET", f"/api/stock/{item_id}/", kind="read stock")
         if status == 200:
-            client.call("PATCH", f"/api/stock/{item_id}/", {"quantity": item["quantity"] + rng.randint(-1, 2)},
-                        kind="count stock")
+            client.call(
+                "PATCH",
+                f"/api/stock/{item_id}/",
+                {"quantity": item["quantity"] + rng.randint(-1, 2)},
+                kind="count stock",
+            )
     else:
         client.call("GET", f"/api/stock/?plant={actor.plant_id}&available=true", kind="list stock")
 
@@ -328,13 +391,17 @@ def report(results, elapsed, clients):
     durations = sorted(duration for _, _, duration in results)
     print(f"{len(results)} requests in {elapsed:.1f} s from {clients} clients: {len(results) / elapsed:.1f} requests/s")
     print(f"latency p50 {percentile(durations, 0.5) * 1000:.1f} ms, p95 {percentile(durations, 0.95) * 1000:.1f} ms")
-    print("answers by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str)))
+    print(
+        "answers by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))
+    )
     print(f"{'operation':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}  statuses")
     for kind, rows in sorted(by_kind.items()):
         times = sorted(duration for _, duration in rows)
         counts = Counter(status for status, _ in rows)
-        print(f"{kind:<16}{len(rows):>7}{percentile(times, 0.5) * 1000:>9.1f}{percentile(times, 0.95) * 1000:>9.1f}  "
-              + ", ".join(f"{status}: {count}" for status, count in sorted(counts.items(), key=str)))
+        print(
+            f"{kind:<16}{len(rows):>7}{percentile(times, 0.5) * 1000:>9.1f}{percentile(times, 0.95) * 1000:>9.1f}  "
+            + ", ".join(f"{status}: {count}" for status, count in sorted(counts.items(), key=str))
+        )
     return sum(count for status, count in statuses.items() if not isinstance(status, int) or status >= 500)
 
 

@@ -142,7 +142,9 @@ def measure_reverse_matching(rng, samples):
 
     part_ids = list(
         PartRequest.objects.filter(status=PartRequest.Status.OPEN, part__isnull=False)
-        .order_by("part_id").values_list("part_id", flat=True).distinct()
+        .order_by("part_id")
+        .values_list("part_id", flat=True)
+        .distinct()
     )
     plants = list(Plant.objects.all())
     lookups, totals, served = [], [], []
@@ -151,9 +153,10 @@ def measure_reverse_matching(rng, samples):
             plant=rng.choice(plants), part=part, quantity=3, location=f"Benchmark {time.time_ns()}"
         )
         lookup_seconds, request_ids = timed(
-            lambda: list(
-                selectors.open_requests_for_stock_item(stock_item)
-                .values_list("id", flat=True)[: tasks.REVERSE_MATCH_LIMIT]
+            lambda stock_item=stock_item: list(
+                selectors.open_requests_for_stock_item(stock_item).values_list("id", flat=True)[
+                    : tasks.REVERSE_MATCH_LIMIT
+                ]
             )
         )
         total_seconds, _ = timed(tasks.rematch_for_stock_item, stock_item.pk)
@@ -186,8 +189,10 @@ def explain_candidate_queries(request_id):
         stock = selectors.stock_candidates(spec.part_id)
         capabilities = selectors.capability_candidates(spec)
         selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
-    print(f"request #{request_id}: part {spec.part_id}, processes {list(spec.processes)}, "
-          f"{len(stock)} stock and {len(capabilities)} capability candidates")
+    print(
+        f"request #{request_id}: part {spec.part_id}, processes {list(spec.processes)}, "
+        f"{len(stock)} stock and {len(capabilities)} capability candidates"
+    )
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
@@ -207,7 +212,9 @@ def main():
     parser.add_argument("--rematch", type=int, default=2000, help="requests in the throughput run")
     parser.add_argument("--stock-items", type=int, default=50, help="new stock items reverse-matched")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--explain", type=int, metavar="REQUEST_ID", help="only explain the reads for this open request")
+    parser.add_argument(
+        "--explain", type=int, metavar="REQUEST_ID", help="only explain the reads for this open request"
+    )
     arguments = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -232,16 +239,20 @@ def main():
     # app.conf answers from the CELERY_ namespace that config/celery.py loads.
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="memory://")
     rng = random.Random(arguments.seed)
-    open_ids = list(PartRequest.objects.filter(status=PartRequest.Status.OPEN).order_by("id").values_list("id", flat=True))
+    open_ids = list(
+        PartRequest.objects.filter(status=PartRequest.Status.OPEN).order_by("id").values_list("id", flat=True)
+    )
     sample = rng.sample(open_ids, arguments.requests)
     rematch_ids = rng.sample(sorted(set(open_ids) - set(sample)), arguments.rematch)
     if not Match.objects.exists():
         # A running exchange holds the proposals of every open request; the first run after
         # build_national_dataset makes them with the periodic sweep, and says how fast.
         seconds, _ = timed(tasks.rematch_open_requests)
-        print(f"first sweep of every open request (rematch_open_requests), one process: {len(open_ids):,} requests "
-              f"in {seconds:.0f} s, {len(open_ids) / seconds:.0f} requests/s, "
-              f"{Match.objects.count() / len(open_ids):.1f} proposals per request")
+        print(
+            f"first sweep of every open request (rematch_open_requests), one process: {len(open_ids):,} requests "
+            f"in {seconds:.0f} s, {len(open_ids) / seconds:.0f} requests/s, "
+            f"{Match.objects.count() / len(open_ids):.1f} proposals per request"
+        )
     # The measured requests start unmatched; every other open request keeps its proposals.
     measured = sample + rematch_ids
     Match.objects.filter(request_id__in=measured).delete()
@@ -252,11 +263,13 @@ def main():
     # A new session plans with these statistics, foreign-key checks included (docs/performance.md).
     connection.close()
 
-    print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-          "dataset: "
-          f"{Plant.objects.count():,} plants, {Part.objects.count():,} parts, {PartNumber.objects.count():,} numbers, "
-          f"{StockItem.objects.count():,} stock items, {Capability.objects.count():,} capabilities, "
-          f"{len(open_ids):,} open requests")
+    print(
+        f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        "dataset: "
+        f"{Plant.objects.count():,} plants, {Part.objects.count():,} parts, {PartNumber.objects.count():,} numbers, "
+        f"{StockItem.objects.count():,} stock items, {Capability.objects.count():,} capabilities, "
+        f"{len(open_ids):,} open requests"
+    )
     # The hand-written query runs first, on pages not yet in memory, and again at the end: the ratio
     # compares the engine with the bound on the same warm cache.
     cold_by_hand, _ = measure_hand_written_sql(sample)
@@ -268,21 +281,28 @@ def main():
     rerun = measure_single_requests(sample)
     print(summary("part_request_match, re-run (refreshes proposals)", rerun))
     by_hand, rows = measure_hand_written_sql(sample)
-    print(summary("hand-written SQL fetching the same candidates (the bound)", by_hand)
-          + f", {rows:.0f} rows per request")
+    print(
+        summary("hand-written SQL fetching the same candidates (the bound)", by_hand) + f", {rows:.0f} rows per request"
+    )
     retrieval = measure_retrieval(sample)
     print(summary("the engine's candidate retrieval alone (selectors)", retrieval))
     bound = statistics.median(by_hand)
-    print(f"  ratio to the SQL bound (medians): whole engine run, first {statistics.median(first_run) / bound:.1f}x, "
-          f"re-run {statistics.median(rerun) / bound:.1f}x; retrieval alone {statistics.median(retrieval) / bound:.1f}x")
+    print(
+        f"  ratio to the SQL bound (medians): whole engine run, first {statistics.median(first_run) / bound:.1f}x, "
+        f"re-run {statistics.median(rerun) / bound:.1f}x; retrieval alone {statistics.median(retrieval) / bound:.1f}x"
+    )
     lookups, totals, served = measure_reverse_matching(rng, arguments.stock_items)
     print(summary(f"reverse match of a new stock item, lookup ({len(lookups)} items)", lookups))
-    print(summary("reverse match of a new stock item, whole task", totals)
-          + f", {statistics.fmean(served):.1f} open requests re-matched per item (max {max(served)})")
+    print(
+        summary("reverse match of a new stock item, whole task", totals)
+        + f", {statistics.fmean(served):.1f} open requests re-matched per item (max {max(served)})"
+    )
     first_pass = measure_full_rematch(rematch_ids)
     second_pass = measure_full_rematch(rematch_ids)
-    print(f"full re-match (the sweep, batches of {tasks.MATCH_BATCH}), one process, over {len(rematch_ids):,} requests: "
-          f"{first_pass:.0f} requests/s creating proposals, {second_pass:.0f} requests/s refreshing them")
+    print(
+        f"full re-match (the sweep, batches of {tasks.MATCH_BATCH}), one process, over {len(rematch_ids):,} requests: "
+        f"{first_pass:.0f} requests/s creating proposals, {second_pass:.0f} requests/s refreshing them"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -7,10 +7,18 @@ urlpatterns = [
     path("admin/login/", login.admin_login),
     path("admin/", admin.site.urls),
     # Named as rest_framework's own, so the browsable API links to them.
-    path("api/auth/", include(([
-        path("login/", login.api_login, name="login"),
-        path("logout/", login.api_logout, name="logout"),
-    ], "rest_framework"))),
+    path(
+        "api/auth/",
+        include(
+            (
+                [
+                    path("login/", login.api_login, name="login"),
+                    path("logout/", login.api_logout, name="logout"),
+                ],
+                "rest_framework",
+            )
+        ),
+    ),
     path("api/", include("config.api")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

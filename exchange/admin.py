@@ -90,7 +90,9 @@ class RequestStatusChangeInline(MatchStatusChangeInline):
 
 # The review queue sorts production-stopped shortages first.
 STOPPED_FIRST = Case(
-    When(request__criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    When(request__criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
 )
 
 
@@ -129,8 +131,17 @@ class RejectForm(forms.Form):
 class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     part_lookup = "request__part"
     list_display = [
-        "match_id", "part_and_quantity", "requesting_plant", "source_plant_and_state", "source", "distance",
-        "score_display", "criticality", "age", "quote", "status",
+        "match_id",
+        "part_and_quantity",
+        "requesting_plant",
+        "source_plant_and_state",
+        "source",
+        "distance",
+        "score_display",
+        "criticality",
+        "age",
+        "quote",
+        "status",
     ]
     list_display_links = ["match_id", "part_and_quantity"]
     list_filter = [
@@ -149,9 +160,24 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected"]
     inlines = [MatchStatusChangeInline]
     fields = [
-        "request_link", "status", "source", "origin", "source_link", "source_plant", "quantity", "score",
-        "distance_km", "explanation_table", "quote", "quoted_at", "usd_avoided", "reject_reason", "ship_note",
-        "created_at", "updated_at", "fulfilled_at",
+        "request_link",
+        "status",
+        "source",
+        "origin",
+        "source_link",
+        "source_plant",
+        "quantity",
+        "score",
+        "distance_km",
+        "explanation_table",
+        "quote",
+        "quoted_at",
+        "usd_avoided",
+        "reject_reason",
+        "ship_note",
+        "created_at",
+        "updated_at",
+        "fulfilled_at",
     ]
     readonly_fields = ["request_link", "source_link", "explanation_table", "quote"]
 
@@ -214,7 +240,9 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if not match.is_quoted:
             return "—"
         return gettext("%(price)s %(currency)s, %(days)d days") % {
-            "price": match.quote_price, "currency": match.quote_currency, "days": match.quote_lead_time_days,
+            "price": match.quote_price,
+            "currency": match.quote_currency,
+            "days": match.quote_lead_time_days,
         }
 
     # Change page
@@ -234,10 +262,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         score_rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (name, f"{value:.2f}", weights.get(name, "—"))
-                for name, value in explanation.get("parts", {}).items()
-            ),
+            ((name, f"{value:.2f}", weights.get(name, "—")) for name, value in explanation.get("parts", {}).items()),
         )
         record = explanation.get("record") or {}
         facts = [
@@ -251,7 +276,9 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>"
             "<table><tbody>{}</tbody></table>",
             explanation.get("summary", ""),
-            gettext("part of the score"), gettext("value (0–1)"), gettext("weight"),
+            gettext("part of the score"),
+            gettext("value (0–1)"),
+            gettext("weight"),
             score_rows,
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", facts),
         )
@@ -260,8 +287,12 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected matches"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        self._apply_to_each(request, queryset, lambda match: services.match_approve(match=match, user=request.user),
-                            lambda count: ngettext("%(count)d match approved.", "%(count)d matches approved.", count))
+        self._apply_to_each(
+            request,
+            queryset,
+            lambda match: services.match_approve(match=match, user=request.user),
+            lambda count: ngettext("%(count)d match approved.", "%(count)d matches approved.", count),
+        )
 
     @admin.action(description=_("Reject the selected matches…"), permissions=["review"])
     def reject_selected(self, request, queryset):
@@ -269,14 +300,20 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             self._apply_to_each(
-                request, queryset,
+                request,
+                queryset,
                 lambda match: services.match_reject(match=match, user=request.user, reason=reason),
                 lambda count: ngettext("%(count)d match rejected.", "%(count)d matches rejected.", count),
             )
             return None
         return action_page(
-            self, request, "admin/exchange/match/reject_selected.html", gettext("Reject matches"),
-            form=form, selected=queryset, action="reject_selected",
+            self,
+            request,
+            "admin/exchange/match/reject_selected.html",
+            gettext("Reject matches"),
+            form=form,
+            selected=queryset,
+            action="reject_selected",
         )
 
     def _apply_to_each(self, request, queryset, service_call, success_message):
@@ -324,8 +361,16 @@ class PartRequestForm(forms.ModelForm):
 class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
     form = PartRequestForm
     list_display = [
-        "request_id", "what", "plant", "plant_state", "quantity", "quantity_fulfilled", "criticality", "status",
-        "needed_by", "created_at",
+        "request_id",
+        "what",
+        "plant",
+        "plant_state",
+        "quantity",
+        "quantity_fulfilled",
+        "criticality",
+        "status",
+        "needed_by",
+        "created_at",
     ]
     list_display_links = ["request_id", "what"]
     list_filter = ["status", "criticality", plant_state_filter("plant__state")]
@@ -421,13 +466,20 @@ class CataloguePartAdmin(PartAdmin):
                     "Merged into %(part)s: %(numbers)d numbers, %(stock)d stock items and %(requests)d requests moved."
                 )
                 % {
-                    "part": result.part, "numbers": result.numbers_moved, "stock": result.stock_items_moved,
+                    "part": result.part,
+                    "numbers": result.numbers_moved,
+                    "stock": result.stock_items_moved,
                     "requests": result.requests_moved,
                 },
                 messages.SUCCESS,
             )
             return None
         return action_page(
-            self, request, "admin/inventory/part/merge_selected.html", gettext("Merge duplicate parts"),
-            form=form, selected=parts, action="merge_selected",
+            self,
+            request,
+            "admin/inventory/part/merge_selected.html",
+            gettext("Merge duplicate parts"),
+            form=form,
+            selected=parts,
+            action="merge_selected",
         )

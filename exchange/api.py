@@ -124,9 +124,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     )
     def create(self, request, *args, **kwargs):
         offer = _validated(MatchOfferSerializer, request)
-        match = services.match_offer_create(
-            part_request=offer.pop("request"), user=request.user, **offer
-        )
+        match = services.match_offer_create(part_request=offer.pop("request"), user=request.user, **offer)
         return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
 
     approve = match_action(services.match_approve)

@@ -20,7 +20,14 @@ from .models import PartRequest
 
 # Fields of the kept part that a duplicate may fill in where the kept part leaves them empty.
 FILLABLE_FIELDS = (
-    "category", "description", "material", "diameter_mm", "length_mm", "weight_kg", "it_grade", "import_price_usd",
+    "category",
+    "description",
+    "material",
+    "diameter_mm",
+    "length_mm",
+    "weight_kg",
+    "it_grade",
+    "import_price_usd",
 )
 
 
@@ -84,10 +91,13 @@ def _refuse_stock_conflicts(keep, duplicate_ids):
         slot = (item.plant_id, item.condition, item.location)
         if slot in slots:
             conflicts.append(
-                _("%(plant)s holds both #%(first)d and #%(second)d (%(condition)s, location \"%(location)s\")")
+                _('%(plant)s holds both #%(first)d and #%(second)d (%(condition)s, location "%(location)s")')
                 % {
-                    "plant": item.plant, "first": slots[slot].pk, "second": item.pk,
-                    "condition": item.get_condition_display(), "location": item.location,
+                    "plant": item.plant,
+                    "first": slots[slot].pk,
+                    "second": item.pk,
+                    "condition": item.get_condition_display(),
+                    "location": item.location,
                 }
             )
         else:

@@ -47,10 +47,15 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
     for index, bar in enumerate(bars):
         height = float(bar.value / highest) * plot_height
         x = CHART_MARGIN_LEFT + index * slot + slot * 0.15
-        bar_rows.append((
-            *map(_coordinate, (x, baseline - height, slot * 0.7, height)), bar.label, bar.value,
-            *map(_coordinate, (x + slot * 0.35, baseline + 16)), bar.label,
-        ))
+        bar_rows.append(
+            (
+                *map(_coordinate, (x, baseline - height, slot * 0.7, height)),
+                bar.label,
+                bar.value,
+                *map(_coordinate, (x + slot * 0.35, baseline + 16)),
+                bar.label,
+            )
+        )
     shapes = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690"><title>{}: {} USD</title></rect>'
@@ -61,13 +66,23 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
         '<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#666"/>'
         '<text x="{label_x}" y="{top_y}" font-size="11" text-anchor="end">{top}</text>'
         '<text x="{label_x}" y="{base}" font-size="11" text-anchor="end">0</text>',
-        left=CHART_MARGIN_LEFT, right=CHART_WIDTH - 10, base=baseline, label_x=CHART_MARGIN_LEFT - 6,
-        top_y=CHART_MARGIN_TOP + 4, top=f"{highest:,.0f}",
+        left=CHART_MARGIN_LEFT,
+        right=CHART_WIDTH - 10,
+        base=baseline,
+        label_x=CHART_MARGIN_LEFT - 6,
+        top_y=CHART_MARGIN_TOP + 4,
+        top=f"{highest:,.0f}",
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="usd-by-month-title" '
         'viewBox="0 0 {} {}" width="{}" height="{}"><title id="usd-by-month-title">{}</title>{}{}</svg>',
-        CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, title, axis, shapes,
+        CHART_WIDTH,
+        CHART_HEIGHT,
+        CHART_WIDTH,
+        CHART_HEIGHT,
+        title,
+        axis,
+        shapes,
     )
 
 
@@ -96,4 +111,3 @@ def dashboard_view(request, admin_site):
         **dashboard_context(),
     }
     return TemplateResponse(request, "admin/exchange/dashboard.html", context)
-

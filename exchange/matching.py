@@ -132,7 +132,9 @@ def capability_serves(spec: RequestSpec, capability: CapabilityCandidate) -> boo
     return True
 
 
-def fabricator_capabilities(spec: RequestSpec, capabilities: list[CapabilityCandidate]) -> list[CapabilityCandidate] | None:
+def fabricator_capabilities(
+    spec: RequestSpec, capabilities: list[CapabilityCandidate]
+) -> list[CapabilityCandidate] | None:
     """One plant's capabilities that together make the part, or None if they cannot.
 
     Every required process must be covered, and the tightest IT grade among
@@ -228,7 +230,6 @@ class _Scoring:
     def score(self, parts: dict[str, float]) -> float:
         return round(min(1.0, max(0.0, sum(share * parts[name] for name, share in self.shares))), 4)
 
-
     def stock_option(self, candidate):
         spec = self.spec
         same_part = candidate.part_id == spec.part_id
@@ -236,7 +237,8 @@ class _Scoring:
         quantity = min(candidate.quantity_available, spec.quantity)
         record = self.records.get(candidate.plant_id, NO_RECORD)
         parts = {
-            "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE) * CONDITION_FACTOR.get(candidate.condition, 0.7),
+            "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE)
+            * CONDITION_FACTOR.get(candidate.condition, 0.7),
             "distance": distance_score(distance_km, self.distance_half_km),
             "lead_time": self.stock_lead_time,
             "record": record_score(record),

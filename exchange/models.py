@@ -129,7 +129,9 @@ class Match(models.Model):
         VES = "VES", _("Bolívares (VES)")
         USD = "USD", _("US dollars (USD)")
 
-    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request"))
+    request = models.ForeignKey(
+        PartRequest, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request")
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     stock_item = models.ForeignKey(
         StockItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("stock item")
@@ -148,7 +150,9 @@ class Match(models.Model):
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
     # Indexed by match_status_created_idx, which leads with it.
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     quote_price = models.DecimalField(
         _("quoted price"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
@@ -207,7 +211,12 @@ class MatchStatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Match.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Match.Status.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -222,11 +231,18 @@ class MatchStatusChange(models.Model):
 
 
 class RequestStatusChange(models.Model):
-    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request"))
+    request = models.ForeignKey(
+        PartRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request")
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=PartRequest.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PartRequest.Status.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)

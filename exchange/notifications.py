@@ -25,7 +25,9 @@ EVENT_SUBJECTS = {
 def match_event_recipients(match: Match, actor_id: int | None) -> list[str]:
     """Members of the plants on the other side from whoever acted (both plants when an administrator acted)."""
     plant_ids = {match.request.plant_id, match.source_plant_id}
-    actor_plants = set(Membership.objects.filter(user_id=actor_id, plant_id__in=plant_ids).values_list("plant_id", flat=True))
+    actor_plants = set(
+        Membership.objects.filter(user_id=actor_id, plant_id__in=plant_ids).values_list("plant_id", flat=True)
+    )
     recipients_plants = plant_ids - actor_plants or plant_ids
     emails = (
         get_user_model()

@@ -17,7 +17,10 @@ def savings_summary() -> dict:
         return [{"key": row[field] or "", "usd_avoided": row["usd"] or Decimal("0")} for row in rows]
 
     by_month = (
-        fulfilled.annotate(month=TruncMonth("fulfilled_at")).values("month").annotate(usd=Sum("usd_avoided")).order_by("month")
+        fulfilled.annotate(month=TruncMonth("fulfilled_at"))
+        .values("month")
+        .annotate(usd=Sum("usd_avoided"))
+        .order_by("month")
     )
     spend = (
         fulfilled.exclude(quote_currency="")

@@ -46,11 +46,18 @@ def open_request_specs(part_request_ids) -> dict[int, RequestSpec]:
     )
     return {
         row[0]: RequestSpec(
-            part_id=row[1], quantity=max(row[2], 1), plant_id=row[3], latitude=row[4], longitude=row[5],
-            needed_by=needed_by.to_python(row[6]), material_id=row[7],
+            part_id=row[1],
+            quantity=max(row[2], 1),
+            plant_id=row[3],
+            latitude=row[4],
+            longitude=row[5],
+            needed_by=needed_by.to_python(row[6]),
+            material_id=row[7],
             processes=tuple(processes.from_db_value(row[8], None, connection) or ()),
-            diameter_mm=diameter.to_python(row[9]), length_mm=length.to_python(row[10]),
-            weight_kg=weight.to_python(row[11]), it_grade=row[12],
+            diameter_mm=diameter.to_python(row[9]),
+            length_mm=length.to_python(row[10]),
+            weight_kg=weight.to_python(row[11]),
+            it_grade=row[12],
         )
         for row in rows
     }
@@ -87,9 +94,16 @@ def stored_matches(part_request_ids) -> list[StoredMatch]:
     explanation = Match._meta.get_field("explanation")
     return [
         StoredMatch(
-            id=row[0], request_id=row[1], key=source_key(row[2], row[3], row[4]), origin=row[5], status=row[6],
-            quoted=bool(row[7]), score=row[8], explanation=explanation.from_db_value(row[9], None, connection),
-            distance_km=row[10], quantity=row[11],
+            id=row[0],
+            request_id=row[1],
+            key=source_key(row[2], row[3], row[4]),
+            origin=row[5],
+            status=row[6],
+            quoted=bool(row[7]),
+            score=row[8],
+            explanation=explanation.from_db_value(row[9], None, connection),
+            distance_km=row[10],
+            quantity=row[11],
         )
         for row in rows
     ]
@@ -169,7 +183,9 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
         parameters += [*independent, *material_parameters]
     serving = " AND ".join(conditions)
     # A plant holds one capability per process (a unique constraint), so counting rows counts processes.
-    plants = f"SELECT c.plant_id FROM {Capability._meta.db_table} c WHERE {serving} GROUP BY c.plant_id HAVING COUNT(*) = %s"
+    plants = (
+        f"SELECT c.plant_id FROM {Capability._meta.db_table} c WHERE {serving} GROUP BY c.plant_id HAVING COUNT(*) = %s"
+    )
     plant_parameters = [*parameters, len(processes)]
     if spec.it_grade is not None:
         plants += " AND MIN(c.best_it_grade) <= %s"
@@ -187,14 +203,23 @@ def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
     )
     # SQLite hands decimal columns back as floats; the fields' own conversion makes them the Decimals
     # that the rules compare with the request's.
-    limits = [Capability._meta.get_field(name).to_python for name in ("max_diameter_mm", "max_length_mm", "max_weight_kg")]
+    limits = [
+        Capability._meta.get_field(name).to_python for name in ("max_diameter_mm", "max_length_mm", "max_weight_kg")
+    ]
     return [
         CapabilityCandidate(
-            capability_id=row[0], plant_id=row[1], process=row[2],
+            capability_id=row[0],
+            plant_id=row[1],
+            process=row[2],
             # Only the requested material matters to the rules, so only it is fetched.
             material_ids=frozenset({spec.material_id}) if row[10] else frozenset(),
-            max_diameter_mm=limits[0](row[3]), max_length_mm=limits[1](row[4]), max_weight_kg=limits[2](row[5]),
-            best_it_grade=row[6], lead_time_days=row[7], latitude=row[8], longitude=row[9],
+            max_diameter_mm=limits[0](row[3]),
+            max_length_mm=limits[1](row[4]),
+            max_weight_kg=limits[2](row[5]),
+            best_it_grade=row[6],
+            lead_time_days=row[7],
+            latitude=row[8],
+            longitude=row[9],
         )
         for row in rows
     ]
@@ -225,7 +250,9 @@ class CapabilityIndex:
     def candidates_for(self, spec: RequestSpec) -> list[CapabilityCandidate]:
         needed = set(spec.processes)
         keys = [
-            process if spec.material_id is None or process in MATERIAL_INDEPENDENT_PROCESSES else (process, spec.material_id)
+            process
+            if spec.material_id is None or process in MATERIAL_INDEPENDENT_PROCESSES
+            else (process, spec.material_id)
             for process in needed
         ]
         plants = frozenset.intersection(*(self.plants.get(key, frozenset()) for key in keys))
@@ -254,8 +281,16 @@ def capability_index(*, processes=None, material_ids=None) -> CapabilityIndex:
     for capability_id, material_id in links.values_list("capability_id", "material_id"):
         materials.setdefault(capability_id, set()).add(material_id)
     rows = capabilities.values_list(
-        "id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-        "best_it_grade", "lead_time_days", "plant__latitude", "plant__longitude",
+        "id",
+        "plant_id",
+        "process",
+        "max_diameter_mm",
+        "max_length_mm",
+        "max_weight_kg",
+        "best_it_grade",
+        "lead_time_days",
+        "plant__latitude",
+        "plant__longitude",
     )
     return CapabilityIndex(
         [CapabilityCandidate(row[0], row[1], row[2], frozenset(materials.get(row[0], ())), *row[3:]) for row in rows]
@@ -275,9 +310,7 @@ def capability_candidates_for_specs(
             processes=set().union(*(spec.processes for spec in fabrication)),
             material_ids={spec.material_id for spec in fabrication if spec.material_id is not None},
         )
-    return {
-        request_id: index.candidates_for(spec) if spec.processes else [] for request_id, spec in specs.items()
-    }
+    return {request_id: index.candidates_for(spec) if spec.processes else [] for request_id, spec in specs.items()}
 
 
 def source_records(plant_ids) -> dict[int, SourceRecord]:

@@ -39,9 +39,28 @@ class PartRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartRequest
         fields = [
-            "id", "plant", "part", "number", "description", "quantity", "quantity_fulfilled", "quantity_outstanding",
-            "needed_by", "criticality", "import_price_usd", "import_lead_time_days", "material", "processes",
-            "diameter_mm", "length_mm", "weight_kg", "it_grade", "status", "created_by", "created_at", "updated_at",
+            "id",
+            "plant",
+            "part",
+            "number",
+            "description",
+            "quantity",
+            "quantity_fulfilled",
+            "quantity_outstanding",
+            "needed_by",
+            "criticality",
+            "import_price_usd",
+            "import_lead_time_days",
+            "material",
+            "processes",
+            "diameter_mm",
+            "length_mm",
+            "weight_kg",
+            "it_grade",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
             "matched_at",
         ]
         read_only_fields = ["created_by"]
@@ -55,9 +74,7 @@ class PartRequestUpdateSerializer(PartRequestSerializer):
 
 
 class QuoteSerializer(serializers.Serializer):
-    price = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE
-    )
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE)
     currency = serializers.ChoiceField(choices=Match.Currency.choices)
     lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
 
@@ -74,9 +91,28 @@ class MatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Match
         fields = [
-            "id", "request", "source", "stock_item", "capability", "source_plant", "origin", "score", "explanation",
-            "distance_km", "status", "quantity", "quote_price", "quote_currency", "quote_lead_time_days",
-            "quoted_at", "quote", "usd_avoided", "reject_reason", "ship_note", "created_at", "updated_at",
+            "id",
+            "request",
+            "source",
+            "stock_item",
+            "capability",
+            "source_plant",
+            "origin",
+            "score",
+            "explanation",
+            "distance_km",
+            "status",
+            "quantity",
+            "quote_price",
+            "quote_currency",
+            "quote_lead_time_days",
+            "quoted_at",
+            "quote",
+            "usd_avoided",
+            "reject_reason",
+            "ship_note",
+            "created_at",
+            "updated_at",
             "fulfilled_at",
         ]
         read_only_fields = fields

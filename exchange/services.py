@@ -21,12 +21,24 @@ from inventory.selectors import interchangeable_parts, part_find_by_number, plan
 from . import matching, selectors, sql
 from .errors import TransitionNotAllowed
 from .models import Match, MatchStatusChange, PartRequest, RequestStatusChange
-from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
+from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, TRANSITIONS
 
 SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
 EDITABLE_REQUEST_FIELDS = {
-    "part", "number", "description", "quantity", "needed_by", "criticality", "import_price_usd",
-    "import_lead_time_days", "material", "processes", "diameter_mm", "length_mm", "weight_kg", "it_grade",
+    "part",
+    "number",
+    "description",
+    "quantity",
+    "needed_by",
+    "criticality",
+    "import_price_usd",
+    "import_lead_time_days",
+    "material",
+    "processes",
+    "diameter_mm",
+    "length_mm",
+    "weight_kg",
+    "it_grade",
 }
 
 
@@ -157,9 +169,9 @@ def part_requests_expire(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=settings.REQUEST_EXPIRY_GRACE_DAYS)
     expired = 0
-    for request_id in PartRequest.objects.filter(
-        status=PartRequest.Status.OPEN, needed_by__lt=cutoff
-    ).values_list("id", flat=True):
+    for request_id in PartRequest.objects.filter(status=PartRequest.Status.OPEN, needed_by__lt=cutoff).values_list(
+        "id", flat=True
+    ):
         with transaction.atomic():
             part_request = PartRequest.objects.select_for_update().get(pk=request_id)
             if part_request.status != PartRequest.Status.OPEN:
@@ -256,8 +268,14 @@ def _save_proposals(proposals_by_request) -> dict[int, int]:
 
 # The Match fields the engine sets from each proposal, and the Proposal attribute each takes.
 PROPOSAL_FIELDS = {
-    "source": "source", "stock_item": "stock_item_id", "capability": "capability_id", "source_plant": "plant_id",
-    "score": "score", "explanation": "explanation", "distance_km": "distance_km", "quantity": "quantity",
+    "source": "source",
+    "stock_item": "stock_item_id",
+    "capability": "capability_id",
+    "source_plant": "plant_id",
+    "score": "score",
+    "explanation": "explanation",
+    "distance_km": "distance_km",
+    "quantity": "quantity",
 }
 
 
@@ -274,8 +292,13 @@ def _create_proposals(proposals, matched_request_ids, now) -> None:
     ]
     new_match = Match(origin=Match.Origin.ENGINE)
     first_change = MatchStatusChange(from_status="", to_status=Match.Status.PROPOSED)
-    stamp = f"UPDATE {PartRequest._meta.db_table} SET matched_at = %s WHERE id IN ({sql.placeholders(matched_request_ids)})"
-    stamp_parameters = [PartRequest._meta.get_field("matched_at").get_db_prep_save(now, connection), *matched_request_ids]
+    stamp = (
+        f"UPDATE {PartRequest._meta.db_table} SET matched_at = %s WHERE id IN ({sql.placeholders(matched_request_ids)})"
+    )
+    stamp_parameters = [
+        PartRequest._meta.get_field("matched_at").get_db_prep_save(now, connection),
+        *matched_request_ids,
+    ]
     with connection.cursor() as cursor:
         if rows and connection.vendor == "postgresql":
             # One round trip instead of three: the history and the stamp ride on the insert.
@@ -302,7 +325,12 @@ def _refreshed_proposal(match: selectors.StoredMatch, proposal, now) -> Match | 
     """The open proposal brought up to date, for bulk_update; None if nothing changed."""
     # A quoted quantity or an offer's is the source's word: the engine leaves it.
     keeps_quantity = match.origin != Match.Origin.ENGINE or match.quoted
-    fresh = (proposal.score, proposal.explanation, proposal.distance_km, match.quantity if keeps_quantity else proposal.quantity)
+    fresh = (
+        proposal.score,
+        proposal.explanation,
+        proposal.distance_km,
+        match.quantity if keeps_quantity else proposal.quantity,
+    )
     if fresh == (match.score, match.explanation, match.distance_km, match.quantity):
         return None
     score, explanation, distance_km, quantity = fresh
@@ -322,7 +350,9 @@ def _lock_match(match: Match) -> Match:
         return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
     except Match.DoesNotExist as error:
         # A concurrent engine run withdrew this proposal after the caller loaded it.
-        raise TransitionNotAllowed(_("This proposal has been withdrawn: the request has better sources now.")) from error
+        raise TransitionNotAllowed(
+            _("This proposal has been withdrawn: the request has better sources now.")
+        ) from error
 
 
 def _set_match_status(match, to_status, user, note=""):
@@ -387,10 +417,17 @@ def match_quote(
     _apply_quote(match, price=price, currency=currency, lead_time_days=lead_time_days, quantity=quantity)
     match.save()
     MatchStatusChange.objects.create(
-        match=match, from_status=match.status, to_status=match.status, user=user,
+        match=match,
+        from_status=match.status,
+        to_status=match.status,
+        user=user,
         note=_("Quoted %(price)s %(currency)s, %(days)d days, %(quantity)d units.")
-        % {"price": match.quote_price, "currency": match.quote_currency, "days": match.quote_lead_time_days,
-           "quantity": match.quantity},
+        % {
+            "price": match.quote_price,
+            "currency": match.quote_currency,
+            "days": match.quote_lead_time_days,
+            "quantity": match.quantity,
+        },
     )
     _notify(match, "quoted", user)
     return match
@@ -452,7 +489,10 @@ def match_fulfil(*, match: Match, user) -> Match:
     _transition(match, "fulfil", user)
     if match.source == Match.Source.STOCK:
         inventory_services.stock_transfer_out(
-            stock_item_id=match.stock_item_id, quantity=match.quantity, user=user, match=match.pk,
+            stock_item_id=match.stock_item_id,
+            quantity=match.quantity,
+            user=user,
+            match=match.pk,
             note=_("To %(plant)s, request #%(request)d") % {"plant": match.request.plant, "request": match.request_id},
         )
     # Locked by _lock_match, and read after the lock was taken.
@@ -470,9 +510,11 @@ def match_fulfil(*, match: Match, user) -> Match:
 
 def _close_served_request(part_request, user):
     # Proposals still waiting are no longer needed; accepted ones stay for the requester to settle.
-    for waiting in Match.objects.select_for_update().filter(
-        request=part_request, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED]
-    ).order_by("pk"):
+    for waiting in (
+        Match.objects.select_for_update()
+        .filter(request=part_request, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED])
+        .order_by("pk")
+    ):
         _set_match_status(waiting, Match.Status.DECLINED, user, _("The request has been fully served."))
     from_status = part_request.status
     part_request.status = PartRequest.Status.FULFILLED
@@ -523,9 +565,10 @@ def match_offer_create(
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("The request is no longer open."))
     if stock_item is not None:
-        if part_request.part_id is None or not PartRequest.objects.filter(
-            interchangeable_parts(stock_item.part_id), pk=part_request.pk
-        ).exists():
+        if (
+            part_request.part_id is None
+            or not PartRequest.objects.filter(interchangeable_parts(stock_item.part_id), pk=part_request.pk).exists()
+        ):
             raise ValidationError({"stock_item": [_("This stock item is not the requested part.")]})
         if not stock_item.exchangeable or stock_item.quantity_available < 1:
             raise ValidationError({"stock_item": [_("This stock item has no exchangeable units available.")]})
@@ -546,7 +589,10 @@ def match_offer_create(
         )
     match.origin = Match.Origin.OFFER
     _apply_quote(
-        match, price=price, currency=currency, lead_time_days=lead_time_days,
+        match,
+        price=price,
+        currency=currency,
+        lead_time_days=lead_time_days,
         quantity=quantity or _offer_quantity(part_request, stock_item),
     )
     distance_km = matching.great_circle_km(
@@ -560,7 +606,10 @@ def match_offer_create(
     is_new = match.pk is None
     match.save()
     MatchStatusChange.objects.create(
-        match=match, from_status="" if is_new else match.status, to_status=match.status, user=user,
+        match=match,
+        from_status="" if is_new else match.status,
+        to_status=match.status,
+        user=user,
         note=_("Offer"),
     )
     _notify(match, "offered", user)

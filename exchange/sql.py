@@ -34,7 +34,10 @@ def insert_returning_ids(model, names, rows, instance) -> tuple[str, list]:
     such as a random UUID, nor for a field with a database default (db_default).
     The statement answers the new primary keys."""
     given = [model._meta.get_field(name) for name in names]
-    prepared = [[field.get_db_prep_save(value, connection) for field, value in zip(given, values)] for values in rows]
+    prepared = [
+        [field.get_db_prep_save(value, connection) for field, value in zip(given, values, strict=True)]
+        for values in rows
+    ]
     other_columns, other_values = columns_from_instance(model, instance, exclude=names)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in given)
     if connection.vendor == "postgresql":
@@ -45,12 +48,15 @@ def insert_returning_ids(model, names, rows, instance) -> tuple[str, list]:
         # so nothing is truncated.
         arrays = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in given)
         source = f"SELECT *, {placeholders(other_values)} FROM UNNEST({arrays})"
-        parameters = [*other_values, *map(list, zip(*prepared))]
+        parameters = [*other_values, *map(list, zip(*prepared, strict=True))]
     else:
         source = "VALUES " + ", ".join([f"({placeholders(range(len(given) + len(other_values)))})"] * len(rows))
         parameters = [value for row in prepared for value in (*row, *other_values)]
     primary_key = connection.ops.quote_name(model._meta.pk.column)
-    return f"INSERT INTO {model._meta.db_table} ({columns}, {other_columns}) {source} RETURNING {primary_key}", parameters
+    return (
+        f"INSERT INTO {model._meta.db_table} ({columns}, {other_columns}) {source} RETURNING {primary_key}",
+        parameters,
+    )
 
 
 def batches(model, rows) -> list[list]:

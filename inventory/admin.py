@@ -222,8 +222,15 @@ class CapabilityForm(forms.ModelForm):
     class Meta:
         model = Capability
         fields = [
-            "plant", "process", "materials", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-            "best_it_grade", "lead_time_days", "notes",
+            "plant",
+            "process",
+            "materials",
+            "max_diameter_mm",
+            "max_length_mm",
+            "max_weight_kg",
+            "best_it_grade",
+            "lead_time_days",
+            "notes",
         ]
 
 
@@ -299,7 +306,18 @@ class PartForm(forms.ModelForm):
 
     class Meta:
         model = Part
-        fields = "__all__"
+        fields = [
+            "name",
+            "category",
+            "description",
+            "material",
+            "processes",
+            "diameter_mm",
+            "length_mm",
+            "weight_kg",
+            "it_grade",
+            "import_price_usd",
+        ]
 
     def clean_processes(self):
         return sorted(set(self.cleaned_data["processes"]))
@@ -417,7 +435,8 @@ class StockItemAdmin(
             services.stock_item_update(stock_item=stock_item, user=request.user, exchangeable=exchangeable)
         count = len(queryset)
         self.message_user(
-            request, ngettext("%(count)d stock item updated.", "%(count)d stock items updated.", count) % {"count": count}
+            request,
+            ngettext("%(count)d stock item updated.", "%(count)d stock items updated.", count) % {"count": count},
         )
 
     @admin.action(description=_("Offer the selected items for exchange"), permissions=["change"])
@@ -446,14 +465,26 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(CapabilitySpreadsheetAdminMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+class CapabilityAdmin(
+    CapabilitySpreadsheetAdminMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin
+):
     form = CapabilityForm
     list_display = [
-        "plant", "process", "plant_state", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-        "best_it_grade", "lead_time_days",
+        "plant",
+        "process",
+        "plant_state",
+        "max_diameter_mm",
+        "max_length_mm",
+        "max_weight_kg",
+        "best_it_grade",
+        "lead_time_days",
     ]
     list_filter = [
-        "process", "plant__kind", "plant__ownership", plant_state_filter("plant__state"), "materials__family",
+        "process",
+        "plant__kind",
+        "plant__ownership",
+        plant_state_filter("plant__state"),
+        "materials__family",
     ]
     list_select_related = ["plant"]
     search_fields = ["plant__name", "notes"]

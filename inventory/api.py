@@ -54,7 +54,10 @@ class PlantViewSet(viewsets.ModelViewSet):
 
 @extend_schema_view(create=extend_schema(description=_("Adds a member, or changes the role of an existing one.")))
 class MembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = MembershipSerializer
@@ -79,7 +82,9 @@ class MembershipViewSet(
 
 
 @extend_schema_view(create=extend_schema(responses={201: MaterialSerializer, 409: CONFLICT}))
-class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class MaterialViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     queryset = Material.objects.prefetch_related("designations")
     serializer_class = MaterialSerializer
     permission_classes = [IsAdminOrReadOnly]

@@ -121,4 +121,6 @@ class CapabilityFilter(filters.FilterSet):
         fields = ["plant", "process", "material", "state"]
 
     def filter_material(self, queryset, name, value):
-        return queryset.filter(pk__in=Capability.materials.through.objects.filter(material_id=value).values("capability_id"))
+        return queryset.filter(
+            pk__in=Capability.materials.through.objects.filter(material_id=value).values("capability_id")
+        )

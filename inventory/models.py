@@ -147,9 +147,7 @@ class Part(models.Model):
     diameter_mm = envelope_field(_("diameter (mm)"))
     length_mm = envelope_field(_("length (mm)"))
     weight_kg = envelope_field(_("weight (kg)"))
-    it_grade = models.PositiveSmallIntegerField(
-        _("IT grade"), null=True, blank=True, validators=IT_GRADE_VALIDATORS
-    )
+    it_grade = models.PositiveSmallIntegerField(_("IT grade"), null=True, blank=True, validators=IT_GRADE_VALIDATORS)
     import_price_usd = models.DecimalField(
         _("import price (USD)"),
         max_digits=12,

@@ -7,9 +7,9 @@ file and writes the ledger.
 """
 
 import tablib
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Capability, Part, StockItem
 
@@ -118,8 +118,18 @@ class PartResource(ExportResource):
     class Meta:
         model = Part
         fields = (
-            "id", "name", "category", "description", "numbers", "material", "processes",
-            "diameter_mm", "length_mm", "weight_kg", "it_grade", "import_price_usd",
+            "id",
+            "name",
+            "category",
+            "description",
+            "numbers",
+            "material",
+            "processes",
+            "diameter_mm",
+            "length_mm",
+            "weight_kg",
+            "it_grade",
+            "import_price_usd",
         )
         export_order = fields
 
@@ -146,8 +156,15 @@ class CapabilityResource(ExportResource):
     class Meta:
         model = Capability
         fields = (
-            "process", "materials", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-            "best_it_grade", "lead_time_days", "notes", "plant",
+            "process",
+            "materials",
+            "max_diameter_mm",
+            "max_length_mm",
+            "max_weight_kg",
+            "best_it_grade",
+            "lead_time_days",
+            "notes",
+            "plant",
         )
         export_order = fields
 

@@ -79,9 +79,7 @@ def plant_ids_for_user(user) -> set[int]:
 def managed_plant_ids_for_user(user) -> set[int]:
     if not user or not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values_list("plant_id", flat=True)
-    )
+    return set(Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values_list("plant_id", flat=True))
 
 
 def user_is_member(user, plant: Plant | int) -> bool:

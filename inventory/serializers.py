@@ -21,8 +21,13 @@ MAX_PRICE_USD = Decimal("9999999999.99")
 
 def envelope_field(**kwargs):
     return serializers.DecimalField(
-        max_digits=10, decimal_places=3, min_value=MIN_ENVELOPE, max_value=MAX_ENVELOPE,
-        required=False, allow_null=True, **kwargs,
+        max_digits=10,
+        decimal_places=3,
+        min_value=MIN_ENVELOPE,
+        max_value=MAX_ENVELOPE,
+        required=False,
+        allow_null=True,
+        **kwargs,
     )
 
 
@@ -32,8 +37,12 @@ def it_grade_field():
 
 def price_usd_field():
     return serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=MAX_PRICE_USD,
-        required=False, allow_null=True,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_PRICE_USD,
+        required=False,
+        allow_null=True,
     )
 
 
@@ -103,22 +112,45 @@ class PartSerializer(serializers.ModelSerializer):
     class Meta:
         model = Part
         fields = [
-            "id", "name", "category", "description", "numbers", "material", "processes",
-            "diameter_mm", "length_mm", "weight_kg", "it_grade", "import_price_usd", "created_at",
+            "id",
+            "name",
+            "category",
+            "description",
+            "numbers",
+            "material",
+            "processes",
+            "diameter_mm",
+            "length_mm",
+            "weight_kg",
+            "it_grade",
+            "import_price_usd",
+            "created_at",
         ]
 
 
 class StockItemSerializer(serializers.ModelSerializer):
     quantity = serializers.IntegerField(
-        min_value=0, max_value=MAX_QUANTITY, required=False, help_text=_("Counted units; the ledger records the change.")
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        required=False,
+        help_text=_("Counted units; the ledger records the change."),
     )
     quantity_available = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = StockItem
         fields = [
-            "id", "plant", "part", "quantity", "reserved", "quantity_available", "condition", "location",
-            "exchangeable", "created_at", "updated_at",
+            "id",
+            "plant",
+            "part",
+            "quantity",
+            "reserved",
+            "quantity_available",
+            "condition",
+            "location",
+            "exchangeable",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["reserved"]
         # Uniqueness is checked by the service's full_clean, in the same transaction as the save.
@@ -150,8 +182,17 @@ class CapabilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Capability
         fields = [
-            "id", "plant", "process", "materials", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-            "best_it_grade", "lead_time_days", "notes", "created_at",
+            "id",
+            "plant",
+            "process",
+            "materials",
+            "max_diameter_mm",
+            "max_length_mm",
+            "max_weight_kg",
+            "best_it_grade",
+            "lead_time_days",
+            "notes",
+            "created_at",
         ]
         validators = []
 

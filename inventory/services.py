@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 
 from .errors import ConflictError, InsufficientStock, StockCountsRefused
 from .events import capability_changed, stock_available
-from .models import Capability, Material, MaterialDesignation, Membership, Part, PartNumber, Plant, StockItem, StockMovement
+from .models import (
+    Capability,
+    Material,
+    MaterialDesignation,
+    Membership,
+    Part,
+    PartNumber,
+    Plant,
+    StockItem,
+    StockMovement,
+)
 from .normalization import normalize_code
 
 
@@ -390,11 +400,31 @@ def _create_stock_items(*, plant: Plant, counts: list[StockCount], at) -> list[i
         ids = [row[0] for row in cursor.fetchall()]
     _copy_rows(
         StockItem,
-        ("id", "plant_id", "part_id", "condition", "location", "exchangeable", "quantity", "reserved",
-         "created_at", "updated_at"),
         (
-            (item_id, plant.pk, count.part_id, count.condition, count.location, count.exchangeable, count.quantity,
-             0, at, at)
+            "id",
+            "plant_id",
+            "part_id",
+            "condition",
+            "location",
+            "exchangeable",
+            "quantity",
+            "reserved",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                item_id,
+                plant.pk,
+                count.part_id,
+                count.condition,
+                count.location,
+                count.exchangeable,
+                count.quantity,
+                0,
+                at,
+                at,
+            )
             for item_id, count in zip(ids, counts, strict=True)
         ),
     )
@@ -422,7 +452,10 @@ def _insert_import_movements(movements: list[tuple[int, int]], *, user, at) -> N
 
 def _copy_rows(model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> None:
     columns = ", ".join(model._meta.get_field(name).column for name in field_names)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -441,9 +474,7 @@ def capability_create(*, plant: Plant, process: str, materials: Iterable[Materia
 
 
 @transaction.atomic
-def capability_update(
-    *, capability: Capability, materials: Iterable[Material] | None = None, **fields
-) -> Capability:
+def capability_update(*, capability: Capability, materials: Iterable[Material] | None = None, **fields) -> Capability:
     for name, value in fields.items():
         setattr(capability, name, value)
     capability.full_clean()

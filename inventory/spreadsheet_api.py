@@ -125,7 +125,9 @@ class StockExportView(_FileView):
 class CatalogueExportView(_FileView):
     @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: bytes})
     def get(self, request):
-        return file_response(spreadsheets.export_catalogue(file_format=self.file_format()), self.file_format(), "catalogue")
+        return file_response(
+            spreadsheets.export_catalogue(file_format=self.file_format()), self.file_format(), "catalogue"
+        )
 
 
 class TemplateView(_FileView):

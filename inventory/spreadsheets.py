@@ -139,9 +139,7 @@ def read_table(upload, *, name: str = "") -> Table:
     elif _looks_like_text(data):
         rows = _csv_rows(data)
     else:
-        raise SpreadsheetRefused(
-            _("%(name)s is neither a CSV nor an XLSX file.") % {"name": name or _("The file")}
-        )
+        raise SpreadsheetRefused(_("%(name)s is neither a CSV nor an XLSX file.") % {"name": name or _("The file")})
     return _table(rows)
 
 
@@ -182,7 +180,7 @@ def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:
         raise SpreadsheetRefused(_("The workbook expands to more data than allowed; it may be a zip bomb."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+    except Exception as error:
         raise SpreadsheetRefused(_("The XLSX workbook could not be read.")) from error
     try:
         for line, cells in enumerate(workbook.active.iter_rows(values_only=True), start=1):
@@ -461,8 +459,7 @@ def _distinct_counts(parsed, columns, report) -> tuple[list[tuple[dict, dict]], 
                 RowError(
                     row["line"],
                     columns.header["number"],
-                    _("Line %(line)d already counts this part in this condition and location.")
-                    % {"line": seen[key]},
+                    _("Line %(line)d already counts this part in this condition and location.") % {"line": seen[key]},
                 )
             )
             continue
@@ -493,7 +490,7 @@ def _create_parts(new_parts: dict[tuple, dict]) -> dict[tuple, int]:
 
 def _fill_stock_report(report, counts, outcomes, parts_created) -> None:
     tally = {"created": 0, "updated": 0, "unchanged": 0}
-    for (count, row), outcome in zip(counts, outcomes, strict=True):
+    for (_count, row), outcome in zip(counts, outcomes, strict=True):
         if outcome.quantity_before is None:
             action = "created"
         elif outcome.quantity_before != outcome.quantity:
@@ -562,9 +559,7 @@ def _material_designations(table: Table, columns: _Columns) -> dict[str, int]:
         for _line, cells in table.rows
         for designation in _split_list(columns.cell(cells, "materials"))
     }
-    return dict(
-        MaterialDesignation.objects.filter(normalized__in=written).values_list("normalized", "material_id")
-    )
+    return dict(MaterialDesignation.objects.filter(normalized__in=written).values_list("normalized", "material_id"))
 
 
 def _split_list(text: str) -> list[str]:
@@ -641,7 +636,9 @@ def _write_capabilities(plant, parsed, columns, report) -> None:
                 report.errors.extend(RowError(row["line"], column, message) for message in messages)
             continue
         tally[action] += 1
-        report.rows.append({"line": row["line"], "process": row["process"], "capability": capability.pk, "action": action})
+        report.rows.append(
+            {"line": row["line"], "process": row["process"], "capability": capability.pk, "action": action}
+        )
     report.counts = {"rows": len(parsed), **tally}
 
 
@@ -677,4 +674,3 @@ def plant_by_id_or_name(value: str) -> Plant:
     if plant is None:
         raise Plant.DoesNotExist(_("No plant has the id or name %(value)s.") % {"value": value})
     return plant
-

@@ -44,7 +44,9 @@ def load_materials() -> int:
             ).first()
             if known is not None:
                 continue
-            services.material_create(name=row["name"], family=row["family"], designations=designations, note=row["note"])
+            services.material_create(
+                name=row["name"], family=row["family"], designations=designations, note=row["note"]
+            )
             created += 1
     return created
 

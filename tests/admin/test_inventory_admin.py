@@ -13,8 +13,14 @@ def test_creating_a_stock_item_records_its_initial_count_in_the_ledger(admin_cli
 
     response = admin_client.post(
         reverse("admin:inventory_stockitem_add"),
-        {"plant": plant.pk, "part": part.pk, "condition": "new", "location": "A1", "exchangeable": "on",
-         "counted_quantity": 7},
+        {
+            "plant": plant.pk,
+            "part": part.pk,
+            "condition": "new",
+            "location": "A1",
+            "exchangeable": "on",
+            "counted_quantity": 7,
+        },
     )
 
     assert response.status_code == 302
@@ -29,8 +35,16 @@ def test_recording_a_count_goes_through_the_ledger(admin_client):
 
     response = admin_client.post(
         url,
-        {"plant": item.plant_id, "part": item.part_id, "condition": "new", "location": "B2", "exchangeable": "on",
-         "counted_quantity": 3, "count_note": "Yearly count", **NO_MOVEMENT_FORMS},
+        {
+            "plant": item.plant_id,
+            "part": item.part_id,
+            "condition": "new",
+            "location": "B2",
+            "exchangeable": "on",
+            "counted_quantity": 3,
+            "count_note": "Yearly count",
+            **NO_MOVEMENT_FORMS,
+        },
     )
 
     assert response.status_code == 302
@@ -54,8 +68,15 @@ def test_a_count_below_the_reserved_units_is_refused(admin_client):
 
     response = admin_client.post(
         reverse("admin:inventory_stockitem_change", args=[item.pk]),
-        {"plant": item.plant_id, "part": item.part_id, "condition": "new", "location": "", "exchangeable": "on",
-         "counted_quantity": 2, **NO_MOVEMENT_FORMS},
+        {
+            "plant": item.plant_id,
+            "part": item.part_id,
+            "condition": "new",
+            "location": "",
+            "exchangeable": "on",
+            "counted_quantity": 2,
+            **NO_MOVEMENT_FORMS,
+        },
     )
 
     assert response.status_code == 200
@@ -115,12 +136,22 @@ def test_a_capability_added_on_the_plant_page_goes_through_the_service(
     shop = ShopFactory(name="Tornería Guayana", state="Bolívar")
     url = reverse("admin:inventory_plant_change", args=[shop.pk])
     data = {
-        "name": shop.name, "kind": shop.kind, "ownership": shop.ownership, "sector": shop.sector,
-        "state": shop.state, "city": shop.city, "latitude": shop.latitude, "longitude": shop.longitude,
-        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,
-        "stock_items-TOTAL_FORMS": 0, "stock_items-INITIAL_FORMS": 0,
-        "capabilities-TOTAL_FORMS": 1, "capabilities-INITIAL_FORMS": 0,
-        "capabilities-0-process": "gear_cutting", "capabilities-0-lead_time_days": 20,
+        "name": shop.name,
+        "kind": shop.kind,
+        "ownership": shop.ownership,
+        "sector": shop.sector,
+        "state": shop.state,
+        "city": shop.city,
+        "latitude": shop.latitude,
+        "longitude": shop.longitude,
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+        "stock_items-TOTAL_FORMS": 0,
+        "stock_items-INITIAL_FORMS": 0,
+        "capabilities-TOTAL_FORMS": 1,
+        "capabilities-INITIAL_FORMS": 0,
+        "capabilities-0-process": "gear_cutting",
+        "capabilities-0-lead_time_days": 20,
         "capabilities-0-max_diameter_mm": "400",
     }
 

@@ -37,8 +37,15 @@ def test_editing_a_request_goes_through_the_service(admin_client):
     url = reverse("admin:exchange_partrequest_change", args=[part_request.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update({"quantity": 6, "part": part_request.part_id, "criticality": "production_stopped",
-                 "processes": [], "description": ""})
+    data.update(
+        {
+            "quantity": 6,
+            "part": part_request.part_id,
+            "criticality": "production_stopped",
+            "processes": [],
+            "description": "",
+        }
+    )
     for prefix in ("matches", "history"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
 

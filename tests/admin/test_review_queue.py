@@ -43,9 +43,7 @@ def test_queue_shows_proposals_stopped_production_first_then_oldest(admin_client
     assert approved.pk in listed_ids(admin_client.get(CHANGELIST, {"status": "all"}))
 
 
-def test_approve_action_approves_through_the_service_and_notifies(
-    admin_client, django_capture_on_commit_callbacks
-):
+def test_approve_action_approves_through_the_service_and_notifies(admin_client, django_capture_on_commit_callbacks):
     match = proposed_match()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,7 +51,9 @@ def test_approve_action_approves_through_the_service_and_notifies(
 
     match.refresh_from_db()
     assert match.status == Match.Status.APPROVED
-    assert MatchStatusChange.objects.filter(match=match, to_status=Match.Status.APPROVED, user__username="admin").exists()
+    assert MatchStatusChange.objects.filter(
+        match=match, to_status=Match.Status.APPROVED, user__username="admin"
+    ).exists()
     assert [str(message) for message in response.context["messages"]] == ["1 match approved."]
     assert any(f"#{match.pk}" in message.subject for message in mail.outbox)
 

@@ -10,7 +10,15 @@ from exchange.models import Match, PartRequest
 from inventory import services as inventory_services
 from inventory.models import Membership
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, PartFactory, PlantFactory, ShopFactory, UserFactory, capability, stock_item
+from tests.factories import (
+    MembershipFactory,
+    PartFactory,
+    PlantFactory,
+    ShopFactory,
+    UserFactory,
+    capability,
+    stock_item,
+)
 
 
 @dataclass
@@ -58,17 +66,22 @@ def world(db):
         "shop": MembershipFactory(plant=shop).user,
         "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
-    material = inventory_services.material_create(name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"])
+    material = inventory_services.material_create(
+        name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
+    )
     part = PartFactory(name="Rodamiento 6205", numbers=[("SKF", "6205-2RS"), ("FAG", "6205-2RSR")], material=material)
     request = exchange_services.part_request_create(
         plant=owner_plant, user=owner, part=part, quantity=2, import_price_usd=Decimal("40.00")
     )
     other_stock = stock_item(plant=other_plant, part=part, quantity=3)
-    closed_request = exchange_services.part_request_create(plant=other_plant, user=users["other"], part=part, quantity=1)
+    closed_request = exchange_services.part_request_create(
+        plant=other_plant, user=users["other"], part=part, quantity=1
+    )
     exchange_services.part_request_cancel(part_request=closed_request, user=users["other"])
     # Where commits are real (transactional_db) the engine has already proposed this match.
     match, _ = Match.objects.update_or_create(
-        request=request, stock_item=other_stock,
+        request=request,
+        stock_item=other_stock,
         defaults={"source": Match.Source.STOCK, "source_plant": other_plant, "score": 0.8, "quantity": 2},
     )
     return World(

@@ -54,18 +54,59 @@ def part_body(w, **changes):
         ("/api/parts/", lambda w: part_body(w, numbers="6205"), "numbers"),
         ("/api/parts/", lambda w: part_body(w, import_price_usd="99999999999"), "import_price_usd"),
         ("/api/capabilities/", lambda w: {"plant": w.shop.pk, "process": "alchemy"}, "process"),
-        ("/api/capabilities/", lambda w: {"plant": w.shop.pk, "process": "milling", "best_it_grade": 19}, "best_it_grade"),
-        ("/api/capabilities/", lambda w: {"plant": w.shop.pk, "process": "milling", "materials": [987654]}, "materials"),
-        ("/api/capabilities/", lambda w: {"plant": w.shop.pk, "process": "milling", "lead_time_days": -1},
-         "lead_time_days"),
-        ("/api/matches/", lambda w: {"request": w.request.pk, "capability": w.capability.pk, "price": "1",
-                                     "currency": "EUR", "lead_time_days": 1}, "currency"),
-        ("/api/matches/", lambda w: {"request": 987654, "capability": w.capability.pk, "price": "1",
-                                     "currency": "USD", "lead_time_days": 1}, "request"),
-        ("/api/matches/", lambda w: {"request": w.request.pk, "price": "1", "currency": "USD", "lead_time_days": 1},
-         "stock_item"),
-        ("/api/matches/", lambda w: {"request": w.closed_request.pk, "capability": w.capability.pk, "price": "1",
-                                     "currency": "USD", "lead_time_days": 1}, "request"),
+        (
+            "/api/capabilities/",
+            lambda w: {"plant": w.shop.pk, "process": "milling", "best_it_grade": 19},
+            "best_it_grade",
+        ),
+        (
+            "/api/capabilities/",
+            lambda w: {"plant": w.shop.pk, "process": "milling", "materials": [987654]},
+            "materials",
+        ),
+        (
+            "/api/capabilities/",
+            lambda w: {"plant": w.shop.pk, "process": "milling", "lead_time_days": -1},
+            "lead_time_days",
+        ),
+        (
+            "/api/matches/",
+            lambda w: {
+                "request": w.request.pk,
+                "capability": w.capability.pk,
+                "price": "1",
+                "currency": "EUR",
+                "lead_time_days": 1,
+            },
+            "currency",
+        ),
+        (
+            "/api/matches/",
+            lambda w: {
+                "request": 987654,
+                "capability": w.capability.pk,
+                "price": "1",
+                "currency": "USD",
+                "lead_time_days": 1,
+            },
+            "request",
+        ),
+        (
+            "/api/matches/",
+            lambda w: {"request": w.request.pk, "price": "1", "currency": "USD", "lead_time_days": 1},
+            "stock_item",
+        ),
+        (
+            "/api/matches/",
+            lambda w: {
+                "request": w.closed_request.pk,
+                "capability": w.capability.pk,
+                "price": "1",
+                "currency": "USD",
+                "lead_time_days": 1,
+            },
+            "request",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(world, path, body, field):
@@ -120,8 +161,12 @@ def test_an_oversized_body_is_refused_unread(world, settings):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/stock/99999999999999999999999/", "/api/requests/99999999999999999999999/matches/",
-     "/api/matches/0/", "/api/requests/?cursor=garbage"],
+    [
+        "/api/stock/99999999999999999999999/",
+        "/api/requests/99999999999999999999999/matches/",
+        "/api/matches/0/",
+        "/api/requests/?cursor=garbage",
+    ],
 )
 def test_unknown_or_absurd_ids_in_the_path_are_404(world, path):
     assert world.client("admin").get(path).status_code == 404

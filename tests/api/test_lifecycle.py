@@ -35,15 +35,23 @@ def post(client, path, body=None):
 def shortage_with_matches(exchange, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(
-            exchange["requester"], "/api/requests/",
-            {"plant": exchange["requester_plant"].pk, "number": "SKF 6205 2rs", "quantity": 2,
-             "import_price_usd": "40.00", "criticality": "production_stopped"},
+            exchange["requester"],
+            "/api/requests/",
+            {
+                "plant": exchange["requester_plant"].pk,
+                "number": "SKF 6205 2rs",
+                "quantity": 2,
+                "import_price_usd": "40.00",
+                "criticality": "production_stopped",
+            },
         )
     assert response.status_code == 201, response.content
     return response.json()
 
 
-def test_a_shortage_is_matched_approved_quoted_accepted_shipped_and_received(exchange, django_capture_on_commit_callbacks):
+def test_a_shortage_is_matched_approved_quoted_accepted_shipped_and_received(
+    exchange, django_capture_on_commit_callbacks
+):
     # given a shortage posted by the plant; the engine runs as its transaction commits
     shortage = shortage_with_matches(exchange, django_capture_on_commit_callbacks)
     assert shortage["part"] == exchange["part"].pk
@@ -58,8 +66,11 @@ def test_a_shortage_is_matched_approved_quoted_accepted_shipped_and_received(exc
 
     # when the admin approves, the source quotes and the requester accepts
     assert post(exchange["admin"], f"{match_path}/approve/").json()["status"] == "approved"
-    quoted = post(exchange["source"], f"{match_path}/quote/",
-                  {"price": "30.00", "currency": "USD", "lead_time_days": 2, "quantity": 2}).json()
+    quoted = post(
+        exchange["source"],
+        f"{match_path}/quote/",
+        {"price": "30.00", "currency": "USD", "lead_time_days": 2, "quantity": 2},
+    ).json()
     assert quoted["quote"] == {"price": "30.00", "currency": "USD", "lead_time_days": 2}
     assert quoted["quote_price"] == "30.00"
     assert post(exchange["requester"], f"{match_path}/accept/").json()["status"] == "accepted"
@@ -98,10 +109,17 @@ def test_a_machine_shop_offers_on_an_open_request(exchange, django_capture_on_co
     capability = post(shop_client, "/api/capabilities/", {"plant": shop.pk, "process": "turning", "lead_time_days": 6})
     assert capability.status_code == 201, capability.content
 
-    response = post(shop_client, "/api/matches/", {
-        "request": shortage["id"], "capability": capability.json()["id"],
-        "price": "1500.00", "currency": "VES", "lead_time_days": 6,
-    })
+    response = post(
+        shop_client,
+        "/api/matches/",
+        {
+            "request": shortage["id"],
+            "capability": capability.json()["id"],
+            "price": "1500.00",
+            "currency": "VES",
+            "lead_time_days": 6,
+        },
+    )
 
     assert response.status_code == 201, response.content
     offer = response.json()

@@ -53,18 +53,22 @@ def test_materials_are_found_by_any_designation_normalized(world, designation):
 
 def test_materials_answer_their_designations(world):
     response = world.client("admin").post(
-        "/api/materials/", {"name": "AISI 304", "family": "stainless_steel", "designations": ["X5CrNi18-10", "1.4301"]},
+        "/api/materials/",
+        {"name": "AISI 304", "family": "stainless_steel", "designations": ["X5CrNi18-10", "1.4301"]},
         format="json",
     )
     assert sorted(response.json()["designations"]) == ["1.4301", "X5CrNi18-10"]
-    clash = world.client("admin").post("/api/materials/", {"name": "Otro", "family": "other", "designations": ["c 45"]},
-                                       format="json")
+    clash = world.client("admin").post(
+        "/api/materials/", {"name": "Otro", "family": "other", "designations": ["c 45"]}, format="json"
+    )
     assert clash.status_code == 409
 
 
 def test_stock_filters(world):
     client = world.client("shop")
-    assert ids(client.get("/api/stock/", {"plant": world.owner_plant.pk, "available": "true"})) == [world.owner_stock.pk]
+    assert ids(client.get("/api/stock/", {"plant": world.owner_plant.pk, "available": "true"})) == [
+        world.owner_stock.pk
+    ]
     assert ids(client.get("/api/stock/", {"available": "false"})) == [world.empty_stock.pk]
     assert ids(client.get("/api/stock/", {"state": "mérida"})) == [world.other_stock.pk]
     assert ids(client.get("/api/stock/", {"part": world.part.pk, "condition": "new"})) == sorted(
@@ -116,7 +120,9 @@ def many_memberships(count):
 
 def many_materials(count):
     for index in range(count):
-        inventory_services.material_create(name=f"M{count}-{index}", family="other", designations=[f"D{count}-{index}", f"E{count}-{index}"])
+        inventory_services.material_create(
+            name=f"M{count}-{index}", family="other", designations=[f"D{count}-{index}", f"E{count}-{index}"]
+        )
     return "/api/materials/"
 
 
@@ -157,9 +163,17 @@ def _matches_of_one_request(count):
     request = PartRequest.objects.create(plant=PlantFactory(), description="Bomba", quantity=1)
     for index in range(count):
         item = stock_item(quantity=1)
-        Match.objects.create(request=request, source="stock", stock_item=item, source_plant_id=item.plant_id,
-                             quantity=1, score=index / count, quote_price="1", quote_currency="USD",
-                             quote_lead_time_days=1)
+        Match.objects.create(
+            request=request,
+            source="stock",
+            stock_item=item,
+            source_plant_id=item.plant_id,
+            quantity=1,
+            score=index / count,
+            quote_price="1",
+            quote_currency="USD",
+            quote_lead_time_days=1,
+        )
     return request
 
 
@@ -173,8 +187,15 @@ def many_matches_of_a_request(count):
 
 
 LISTS = [
-    (many_plants, 1), (many_memberships, 1), (many_materials, 2), (many_parts, 2), (many_stock_items, 1),
-    (many_movements, 2), (many_capabilities, 2), (many_requests, 1), (many_matches, 1),
+    (many_plants, 1),
+    (many_memberships, 1),
+    (many_materials, 2),
+    (many_parts, 2),
+    (many_stock_items, 1),
+    (many_movements, 2),
+    (many_capabilities, 2),
+    (many_requests, 1),
+    (many_matches, 1),
     (many_matches_of_a_request, 2),
 ]
 

@@ -37,8 +37,12 @@ def exercise(operation, mode, token, examples) -> int:
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=examples, derandomize=True, database=None, deadline=None,
-        suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate],
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
     )
     def run(case):
         case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
@@ -61,7 +65,8 @@ def test_the_schema_and_its_docs_are_served(db):
 @pytest.mark.timeout(600)
 def test_every_operation_survives_generated_input(transactional_db, world):
     operations = [
-        operation for operation in (result.ok() for result in json_only_schema().get_all_operations())
+        operation
+        for operation in (result.ok() for result in json_only_schema().get_all_operations())
         if not operation.path.startswith(SPREADSHEET_PATHS)
     ]
     admin_token, member_token = (Token.objects.create(user=world.users[role]).key for role in ("admin", "owner"))

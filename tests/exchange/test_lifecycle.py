@@ -24,7 +24,9 @@ S = Match.Status
 @pytest.fixture
 def world(db, django_capture_on_commit_callbacks):
     requester_plant = PlantFactory(name="Maquinarias Barinas", state="Barinas", latitude=8.62, longitude=-70.21)
-    source_plant = PlantFactory(name="CVG Carbonorca", state="Bolívar", sector="aluminium", latitude=8.29, longitude=-62.72)
+    source_plant = PlantFactory(
+        name="CVG Carbonorca", state="Bolívar", sector="aluminium", latitude=8.29, longitude=-62.72
+    )
     requester = MembershipFactory(plant=requester_plant).user
     source_user = MembershipFactory(plant=source_plant).user
     bystander = MembershipFactory(plant=PlantFactory(name="Elsewhere")).user
@@ -41,8 +43,14 @@ def world(db, django_capture_on_commit_callbacks):
         )
     match = part_request.matches.get()
     return {
-        "requester": requester, "source_user": source_user, "bystander": bystander, "admin": admin,
-        "request": part_request, "match": match, "item": item, "part": part,
+        "requester": requester,
+        "source_user": source_user,
+        "bystander": bystander,
+        "admin": admin,
+        "request": part_request,
+        "match": match,
+        "item": item,
+        "part": part,
     }
 
 
@@ -206,7 +214,12 @@ def test_fulfil_moves_units_out_through_the_ledger_and_counts_the_dollars(world)
 def test_partial_fulfilment_leaves_the_request_open(world):
     act(world, "approve")
     services.match_quote(
-        match=world["match"], user=world["source_user"], price=Decimal("80"), currency="USD", lead_time_days=2, quantity=2
+        match=world["match"],
+        user=world["source_user"],
+        price=Decimal("80"),
+        currency="USD",
+        lead_time_days=2,
+        quantity=2,
     )
     act(world, "accept")
     act(world, "fulfil")
@@ -218,8 +231,12 @@ def test_partial_fulfilment_leaves_the_request_open(world):
 def test_quote_refuses_more_units_than_needed_or_held(world):
     with pytest.raises(ValidationError) as error:
         services.match_quote(
-            match=world["match"], user=world["source_user"], price=Decimal("1"), currency="USD",
-            lead_time_days=1, quantity=4,
+            match=world["match"],
+            user=world["source_user"],
+            price=Decimal("1"),
+            currency="USD",
+            lead_time_days=1,
+            quantity=4,
         )
     assert "quantity" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
@@ -271,8 +288,15 @@ def test_a_request_resolves_its_number_and_takes_the_fabrication_spec_from_the_p
     user = MembershipFactory(plant=plant).user
     steel = Material.objects.create(name="Carbon steel 1045", family="carbon_steel")
     shaft = part_create(
-        name="Shaft", material=steel, processes=["turning"], diameter_mm=80, length_mm=600, weight_kg=24,
-        it_grade=8, import_price_usd=Decimal("1400"), numbers=[NumberSpec("MB", "MB-EJE-080-600")],
+        name="Shaft",
+        material=steel,
+        processes=["turning"],
+        diameter_mm=80,
+        length_mm=600,
+        weight_kg=24,
+        it_grade=8,
+        import_price_usd=Decimal("1400"),
+        numbers=[NumberSpec("MB", "MB-EJE-080-600")],
     )
 
     part_request = services.part_request_create(
@@ -341,7 +365,11 @@ def test_a_shop_offers_its_capability_on_an_open_request(world):
     turning = capability(plant=shop, process="turning")
 
     offer = services.match_offer_create(
-        part_request=world["request"], user=shop_user, capability=turning, price=Decimal("90"), currency="USD",
+        part_request=world["request"],
+        user=shop_user,
+        capability=turning,
+        price=Decimal("90"),
+        currency="USD",
         lead_time_days=7,
     )
 
@@ -349,8 +377,12 @@ def test_a_shop_offers_its_capability_on_an_open_request(world):
     assert offer.is_quoted and offer.quantity == 3
     with pytest.raises(PermissionDenied):
         services.match_offer_create(
-            part_request=world["request"], user=world["requester"], capability=turning, price=Decimal("1"),
-            currency="USD", lead_time_days=1,
+            part_request=world["request"],
+            user=world["requester"],
+            capability=turning,
+            price=Decimal("1"),
+            currency="USD",
+            lead_time_days=1,
         )
 
 
@@ -359,7 +391,11 @@ def test_an_offer_of_stock_must_be_the_requested_part(world):
     user = MembershipFactory(plant=wrong.plant).user
     with pytest.raises(ValidationError) as error:
         services.match_offer_create(
-            part_request=world["request"], user=user, stock_item=wrong, price=Decimal("1"), currency="USD",
+            part_request=world["request"],
+            user=user,
+            stock_item=wrong,
+            price=Decimal("1"),
+            currency="USD",
             lead_time_days=1,
         )
     assert "stock_item" in error.value.message_dict
@@ -391,10 +427,9 @@ def test_a_rolled_back_accept_sends_nothing(world, django_capture_on_commit_call
     act(world, "quote")
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            act(world, "accept")
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        act(world, "accept")
+        transaction.set_rollback(True)
 
     assert callbacks == []
     assert mail.outbox == []
@@ -408,7 +443,11 @@ def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, 
 
     with django_capture_on_commit_callbacks(execute=True):
         offer = services.match_offer_create(
-            part_request=world["request"], user=holder_user, stock_item=held, price=Decimal("20"), currency="USD",
+            part_request=world["request"],
+            user=holder_user,
+            stock_item=held,
+            price=Decimal("20"),
+            currency="USD",
             lead_time_days=2,
         )
 
@@ -424,7 +463,9 @@ def test_acting_on_a_proposal_the_engine_withdrew_meanwhile_is_a_conflict(world)
     Match.objects.filter(pk=loaded.pk).delete()
 
     with pytest.raises(TransitionNotAllowed):
-        services.match_quote(match=loaded, user=world["source_user"], price=Decimal("1"), currency="USD", lead_time_days=1)
+        services.match_quote(
+            match=loaded, user=world["source_user"], price=Decimal("1"), currency="USD", lead_time_days=1
+        )
 
 
 def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, settings):

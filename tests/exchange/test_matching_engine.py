@@ -10,7 +10,14 @@ from exchange import services, tasks
 from exchange.models import Match
 from inventory import services as inventory_services
 from inventory.models import Material
-from tests.factories import MembershipFactory, PartFactory, PlantFactory, ShopFactory, UserFactory, capability, stock_item
+from tests.factories import (
+    MembershipFactory,
+    PartFactory,
+    PlantFactory,
+    ShopFactory,
+    capability,
+    stock_item,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +54,23 @@ def matched(part_request):
 
 
 def shaft_request(plant, user, material, **spec):
-    fields = {"processes": ["turning"], "diameter_mm": Decimal("80"), "length_mm": Decimal("600"),
-              "weight_kg": Decimal("24"), "it_grade": 8} | spec
+    fields = {
+        "processes": ["turning"],
+        "diameter_mm": Decimal("80"),
+        "length_mm": Decimal("600"),
+        "weight_kg": Decimal("24"),
+        "it_grade": 8,
+    } | spec
     return post_request(plant, user, description="Eje de prensa, ver plano", material=material, **fields)
 
 
 def lathe(material, **limits):
-    fields = {"max_diameter_mm": Decimal("400"), "max_length_mm": Decimal("2000"), "max_weight_kg": Decimal("500"),
-              "best_it_grade": 7} | limits
+    fields = {
+        "max_diameter_mm": Decimal("400"),
+        "max_length_mm": Decimal("2000"),
+        "max_weight_kg": Decimal("500"),
+        "best_it_grade": 7,
+    } | limits
     return capability(process=fields.pop("process", "turning"), materials=[material], **fields)
 
 
@@ -295,7 +311,11 @@ def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester
     by_item = {match.stock_item_id: match for match in matched(part_request)}
     source_member = MembershipFactory(plant=quoted_item.plant).user
     quoted = services.match_quote(
-        match=by_item[quoted_item.pk], user=source_member, price=Decimal("30"), currency="USD", lead_time_days=3,
+        match=by_item[quoted_item.pk],
+        user=source_member,
+        price=Decimal("30"),
+        currency="USD",
+        lead_time_days=3,
         quantity=1,
     )
 
@@ -335,7 +355,9 @@ def test_a_new_stock_item_is_matched_to_an_open_request(plant, requester, django
     assert list(Match.objects.filter(request=part_request).values_list("stock_item", flat=True)) == [item.pk]
 
 
-def test_a_new_capability_is_matched_to_an_open_request(plant, requester, steel_1045, django_capture_on_commit_callbacks):
+def test_a_new_capability_is_matched_to_an_open_request(
+    plant, requester, steel_1045, django_capture_on_commit_callbacks
+):
     part_request = shaft_request(plant, requester, steel_1045)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -385,7 +407,6 @@ def test_matching_costs_the_same_queries_whatever_the_number_of_candidates(
     assert Match.objects.filter(request=part_request).count() == min(2 * candidates, 10)
 
 
-
 def proposals_of(part_request):
     return sorted(
         Match.objects.filter(request=part_request).values_list("source", "stock_item_id", "source_plant_id", "score")
@@ -423,7 +444,9 @@ def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_al
 
     near, far = ShopFactory(**VALENCIA), ShopFactory(**MARACAIBO)
     for shop in (near, far):
-        capability(plant=shop, process="turning", materials=[steel_1045], max_diameter_mm=Decimal("300"), best_it_grade=7)
+        capability(
+            plant=shop, process="turning", materials=[steel_1045], max_diameter_mm=Decimal("300"), best_it_grade=7
+        )
         capability(plant=shop, process="grinding", materials=[steel_1045, steel_4140], best_it_grade=5)
     capability(plant=far, process="milling", materials=[steel_4140], max_length_mm=Decimal("500"), best_it_grade=9)
     specs = [
@@ -435,7 +458,9 @@ def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_al
         {"material": steel_4140, "processes": ["milling"], "length_mm": Decimal("600")},
         {"material": None, "processes": ["grinding"], "it_grade": 4},
     ]
-    requests = [post_request(plant, requester, description=f"Pieza {index}", **spec) for index, spec in enumerate(specs)]
+    requests = [
+        post_request(plant, requester, description=f"Pieza {index}", **spec) for index, spec in enumerate(specs)
+    ]
     alone = {}
     for part_request in requests:
         services.part_request_match(part_request_id=part_request.pk)

@@ -23,26 +23,45 @@ def spec(**fields):
 
 def stock(stock_item_id=100, *, where=VALENCIA, **fields):
     defaults = {
-        "stock_item_id": stock_item_id, "part_id": 10, "plant_id": stock_item_id, "quantity_available": 5,
-        "condition": "new", "exchangeable": True, "latitude": where[0], "longitude": where[1],
+        "stock_item_id": stock_item_id,
+        "part_id": 10,
+        "plant_id": stock_item_id,
+        "quantity_available": 5,
+        "condition": "new",
+        "exchangeable": True,
+        "latitude": where[0],
+        "longitude": where[1],
     }
     return StockCandidate(**(defaults | fields))
 
 
 def capability(capability_id=200, *, process="turning", plant_id=50, where=VALENCIA, **fields):
     defaults = {
-        "capability_id": capability_id, "plant_id": plant_id, "process": process,
-        "material_ids": frozenset({STEEL_1045}), "max_diameter_mm": Decimal("400"), "max_length_mm": Decimal("2000"),
-        "max_weight_kg": Decimal("500"), "best_it_grade": 7, "lead_time_days": 10,
-        "latitude": where[0], "longitude": where[1],
+        "capability_id": capability_id,
+        "plant_id": plant_id,
+        "process": process,
+        "material_ids": frozenset({STEEL_1045}),
+        "max_diameter_mm": Decimal("400"),
+        "max_length_mm": Decimal("2000"),
+        "max_weight_kg": Decimal("500"),
+        "best_it_grade": 7,
+        "lead_time_days": 10,
+        "latitude": where[0],
+        "longitude": where[1],
     }
     return CapabilityCandidate(**(defaults | fields))
 
 
 def rank(request_spec, stock_candidates=(), capabilities=(), records=None, top_n=10):
     return matching.rank(
-        request_spec, list(stock_candidates), list(capabilities), records or {},
-        weights=WEIGHTS, distance_half_km=300, today=TODAY, top_n=top_n,
+        request_spec,
+        list(stock_candidates),
+        list(capabilities),
+        records or {},
+        weights=WEIGHTS,
+        distance_half_km=300,
+        today=TODAY,
+        top_n=top_n,
     )
 
 
@@ -105,7 +124,10 @@ def test_the_finishing_process_sets_the_tolerance():
     request_spec = spec(processes=("grinding", "heat_treatment"), it_grade=6)
     chosen = matching.fabricator_capabilities(
         request_spec,
-        [capability(process="heat_treatment", best_it_grade=None), capability(201, process="grinding", best_it_grade=5)],
+        [
+            capability(process="heat_treatment", best_it_grade=None),
+            capability(201, process="grinding", best_it_grade=5),
+        ],
     )
     assert chosen is not None
 
@@ -142,9 +164,13 @@ def test_a_source_with_cancelled_matches_ranks_below_one_that_delivers():
 
 def test_a_fabricator_late_for_the_date_ranks_below_one_in_time():
     request_spec = spec(processes=("turning",), needed_by=date(2026, 3, 11))
-    proposals = rank(request_spec, capabilities=[
-        capability(1, plant_id=1, lead_time_days=30), capability(2, plant_id=2, lead_time_days=5),
-    ])
+    proposals = rank(
+        request_spec,
+        capabilities=[
+            capability(1, plant_id=1, lead_time_days=30),
+            capability(2, plant_id=2, lead_time_days=5),
+        ],
+    )
     assert [proposal.plant_id for proposal in proposals] == [2, 1]
 
 

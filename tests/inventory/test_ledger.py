@@ -105,12 +105,8 @@ def test_database_refuses_it_grades_outside_1_to_18_and_non_positive_envelopes()
     assert_refused_by_database(lambda: Part.objects.filter(pk=part.pk).update(diameter_mm=0))
     assert_refused_by_database(lambda: Part.objects.filter(pk=part.pk).update(weight_kg=-2))
     plant = PlantFactory()
-    assert_refused_by_database(
-        lambda: Capability.objects.create(plant=plant, process="turning", best_it_grade=25)
-    )
-    assert_refused_by_database(
-        lambda: Capability.objects.create(plant=plant, process="milling", max_length_mm=-5)
-    )
+    assert_refused_by_database(lambda: Capability.objects.create(plant=plant, process="turning", best_it_grade=25))
+    assert_refused_by_database(lambda: Capability.objects.create(plant=plant, process="milling", max_length_mm=-5))
 
 
 @pytest.mark.django_db

@@ -33,7 +33,6 @@ print(f"{time.monotonic() - started:.1f}")
 """
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_request_is_saved_while_the_broker_is_down_and_the_sweep_matches_it(caplog):
     world = World(units=3)
@@ -80,7 +79,11 @@ def test_a_frozen_broker_holds_an_enqueue_only_seconds_in_production():
     }
     with frozen_broker:
         result = subprocess.run(
-            [sys.executable, "-c", PUBLISH_ONCE], cwd=ROOT, env=env, capture_output=True, text=True,
+            [sys.executable, "-c", PUBLISH_ONCE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
             timeout=FROZEN_BROKER_BUDGET_SECONDS * 4,
         )
 

@@ -35,9 +35,7 @@ def test_checker_reports_a_reservation_no_match_holds():
     world.accepted_offer(2)
     StockItem.objects.filter(pk=world.stock.pk).update(reserved=3)
 
-    assert invariant_violations() == [
-        f"stock item {world.stock.pk}: reserved 3 but accepted or shipped matches hold 2"
-    ]
+    assert invariant_violations() == [f"stock item {world.stock.pk}: reserved 3 but accepted or shipped matches hold 2"]
 
 
 def test_checker_reports_a_fulfilled_quantity_no_delivery_explains():

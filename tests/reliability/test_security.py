@@ -24,7 +24,11 @@ def _production_check(**environment):
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,7 +49,10 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 def test_bandit_finds_no_high_severity_issue():
     result = subprocess.run(
         [str(BIN / "bandit"), "--quiet", "--recursive", "config", "inventory", "exchange", "-lll"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

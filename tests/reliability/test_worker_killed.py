@@ -44,8 +44,21 @@ def celery_worker(log_path):
     """A real prefork worker with one child, on the test database and the reliability broker."""
     env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": RELIABILITY_BROKER_URL}
     command = [
-        str(CELERY), "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "info",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"reliability-{os.getpid()}@%h",
+        str(CELERY),
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "info",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--hostname",
+        f"reliability-{os.getpid()}@%h",
     ]
     with open(log_path, "w") as log:
         worker = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -78,10 +91,13 @@ def row_locked(table, row_id):
     """Hold a row lock from another connection, as a long transaction elsewhere would."""
     db = connection.settings_dict
     with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"] or "127.0.0.1",
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
     ) as locker:
-        locker.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [row_id])  # noqa: S608 - a model's table
+        locker.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [row_id])
         try:
             yield
         finally:

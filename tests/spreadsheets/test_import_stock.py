@@ -85,11 +85,7 @@ def test_semicolon_csv_from_spanish_excel_loads(plant, bearing):
 
 def test_one_bad_row_writes_nothing_and_names_every_bad_row(plant, bearing, seal):
     upload = csv_file(
-        "numero de parte,cantidad,condicion\n"
-        "6205-2RS,5,nuevo\n"
-        "AB-4062,dos,nuevo\n"
-        "XYZ-999,1,nuevo\n"
-        "6205-2RS,1,roto\n"
+        "numero de parte,cantidad,condicion\n6205-2RS,5,nuevo\nAB-4062,dos,nuevo\nXYZ-999,1,nuevo\n6205-2RS,1,roto\n"
     )
 
     report = spreadsheets.import_stock(plant=plant, upload=upload)
@@ -131,9 +127,7 @@ def test_count_below_reserved_units_is_refused_and_writes_nothing(plant, bearing
     item = stock_item(plant=plant, part=bearing, quantity=5)
     StockItem.objects.filter(pk=item.pk).update(reserved=4)
 
-    report = spreadsheets.import_stock(
-        plant=plant, upload=csv_file("part number,quantity\nAB-4062,9\n6205-2RS,2\n")
-    )
+    report = spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\nAB-4062,9\n6205-2RS,2\n"))
 
     assert [(error.line, error.column) for error in report.errors] == [(3, "quantity")]
     assert "reserved" in report.errors[0].reason
@@ -174,9 +168,7 @@ def test_creating_a_part_needs_its_name(plant):
 
 
 def test_dry_run_reports_without_writing(plant, bearing):
-    report = spreadsheets.import_stock(
-        plant=plant, upload=csv_file("part number,quantity\n6205-2RS,3\n"), dry_run=True
-    )
+    report = spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\n6205-2RS,3\n"), dry_run=True)
 
     assert report.ok and report.counts["created"] == 1 and report.rows[0]["action"] == "created"
     assert not StockItem.objects.exists()

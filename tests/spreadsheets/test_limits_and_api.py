@@ -10,7 +10,7 @@ from inventory import spreadsheets
 from inventory.models import Capability, StockItem
 from inventory.services import NumberSpec, part_create
 from tests.conftest import client_for
-from tests.factories import MaterialFactory, MembershipFactory, PartFactory, PlantFactory, stock_item
+from tests.factories import MaterialFactory, PartFactory, PlantFactory, stock_item
 
 from .test_import_stock import csv_file, xlsx_file
 
@@ -83,14 +83,14 @@ def test_a_file_without_the_required_columns_is_refused(plant):
 
 
 def test_export_escapes_cells_that_would_run_as_formulas(plant):
-    part = PartFactory(name="=HYPERLINK(\"http://evil\")", numbers=[("ACME", "+1-555")])
+    part = PartFactory(name='=HYPERLINK("http://evil")', numbers=[("ACME", "+1-555")])
     stock_item(plant=plant, part=part, quantity=2, location="@SUM(A1)")
 
     rows = list(csv.reader(io.StringIO(spreadsheets.export_stock(plant=plant, file_format="csv").decode("utf-8-sig"))))
 
     assert rows[0][:2] == ["part number", "brand"]
     assert rows[1][0] == "'+1-555"
-    assert rows[1][2] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1][2] == '\'=HYPERLINK("http://evil")'
     assert "'@SUM(A1)" in rows[1]
 
 
@@ -122,7 +122,7 @@ def test_capabilities_load_with_spanish_labels_and_material_designations(shop):
     steel.designations.create(designation="C45")
     upload = csv_file(
         "proceso,materiales,diámetro máx (mm),longitud máxima (mm),mejor grado IT,plazo de entrega (días)\n"
-        "Torneado,c-45,400,\"1500,5\",7,10\n"
+        'Torneado,c-45,400,"1500,5",7,10\n'
         "motor_rewinding,,,,,\n"
     )
 
@@ -141,7 +141,9 @@ def test_capabilities_import_updates_and_refuses_bad_rows_as_a_whole(shop):
 
     report = spreadsheets.import_capabilities(
         plant=shop,
-        upload=csv_file("process,max diameter,best IT grade,materials\nturning,500,\nknitting,1,\nmilling,,40,\ngrinding,,,unobtainium\n"),
+        upload=csv_file(
+            "process,max diameter,best IT grade,materials\nturning,500,\nknitting,1,\nmilling,,40,\ngrinding,,,unobtainium\n"
+        ),
     )
 
     assert [(error.line, error.column) for error in report.errors] == [

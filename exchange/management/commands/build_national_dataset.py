@@ -25,7 +25,7 @@ from exchange.models import Criticality, PartRequest
 from inventory import reference
 from inventory.models import Capability, Material, Part, PartNumber, Plant, StockItem, StockMovement
 from inventory.normalization import normalize_code
-from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES, Process
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 
 FULL_SCALE = {
     "plants": 1_000,
@@ -35,8 +35,24 @@ FULL_SCALE = {
     "capabilities": 20_000,
     "requests": 50_000,
 }
-BRANDS = ["SKF", "FAG", "NSK", "NTN", "Timken", "INA", "Koyo", "WEG", "Siemens", "ABB", "KSB", "Flowserve", "Gates",
-          "Parker", "Rexroth", "generic"]
+BRANDS = [
+    "SKF",
+    "FAG",
+    "NSK",
+    "NTN",
+    "Timken",
+    "INA",
+    "Koyo",
+    "WEG",
+    "Siemens",
+    "ABB",
+    "KSB",
+    "Flowserve",
+    "Gates",
+    "Parker",
+    "Rexroth",
+    "generic",
+]
 # category: (code, processes needed to make or repair it, diameter range mm, IT grade range or None, import USD range)
 CATEGORIES = {
     "bearing": ("BR", [], (10, 300), None, (8, 900)),
@@ -54,17 +70,47 @@ CATEGORIES = {
 }
 # How often a workshop offers each process: lathes and welders everywhere, EDM and babbitt rarely.
 PROCESS_WEIGHTS = {
-    "turning": 12, "milling": 9, "drilling": 9, "welding": 10, "grinding": 5, "boring": 5, "gear_cutting": 3,
-    "casting": 3, "forging": 2, "heat_treatment": 4, "sheet_metal": 6, "edm": 1, "additive": 1,
-    "motor_rewinding": 4, "balancing": 3, "hard_chrome_plating": 2, "thermal_spray": 2, "babbitting": 1,
+    "turning": 12,
+    "milling": 9,
+    "drilling": 9,
+    "welding": 10,
+    "grinding": 5,
+    "boring": 5,
+    "gear_cutting": 3,
+    "casting": 3,
+    "forging": 2,
+    "heat_treatment": 4,
+    "sheet_metal": 6,
+    "edm": 1,
+    "additive": 1,
+    "motor_rewinding": 4,
+    "balancing": 3,
+    "hard_chrome_plating": 2,
+    "thermal_spray": 2,
+    "babbitting": 1,
     "machining_repair": 5,
 }
 # process: best IT grade range (None where the process sets no dimension)
 PROCESS_IT_GRADES = {
-    "turning": (6, 8), "milling": (7, 9), "grinding": (5, 6), "drilling": (10, 11), "boring": (7, 9),
-    "gear_cutting": (7, 9), "welding": None, "casting": (12, 15), "forging": (13, 16), "heat_treatment": None,
-    "sheet_metal": (12, 14), "edm": (5, 7), "additive": (11, 13), "motor_rewinding": None, "balancing": None,
-    "hard_chrome_plating": None, "thermal_spray": None, "babbitting": (9, 11), "machining_repair": (8, 10),
+    "turning": (6, 8),
+    "milling": (7, 9),
+    "grinding": (5, 6),
+    "drilling": (10, 11),
+    "boring": (7, 9),
+    "gear_cutting": (7, 9),
+    "welding": None,
+    "casting": (12, 15),
+    "forging": (13, 16),
+    "heat_treatment": None,
+    "sheet_metal": (12, 14),
+    "edm": (5, 7),
+    "additive": (11, 13),
+    "motor_rewinding": None,
+    "balancing": None,
+    "hard_chrome_plating": None,
+    "thermal_spray": None,
+    "babbitting": (9, 11),
+    "machining_repair": (8, 10),
 }
 CROSS_REFERENCED_SHARE = 0.3
 
@@ -87,8 +133,17 @@ class Command(BaseCommand):
             builder.build()
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
-                    no_style(), [Plant, Part, PartNumber, StockItem, StockMovement, Capability,
-                                 Capability.materials.through, PartRequest]
+                    no_style(),
+                    [
+                        Plant,
+                        Part,
+                        PartNumber,
+                        StockItem,
+                        StockMovement,
+                        Capability,
+                        Capability.materials.through,
+                        PartRequest,
+                    ],
                 ):
                     cursor.execute(statement)
         with connection.cursor() as cursor:
@@ -118,9 +173,10 @@ class DatasetBuilder:
 
     def copy(self, model, columns, rows, total):
         table = model._meta.db_table
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in tqdm(rows, total=total, desc=table, unit=" rows", disable=not self.show_progress):
                 copy.write_row(row)
         self.loaded[table] = total
@@ -137,20 +193,26 @@ class DatasetBuilder:
             centre = self.rng.choice(centres)
             is_shop = kind == Plant.Kind.MACHINE_SHOP
             (shop_ids if is_shop else plant_ids).append(plant_id)
-            rows.append((
-                plant_id,
-                f"{'Taller' if is_shop else 'Planta'} {plant_id:05d} {centre['city']}",
-                kind,
-                self.rng.choice(Plant.Ownership.values),
-                "machining" if is_shop else centre["sector"],
-                centre["state"],
-                centre["city"],
-                round(float(centre["latitude"]) + self.rng.uniform(-0.4, 0.4), 5),
-                round(float(centre["longitude"]) + self.rng.uniform(-0.4, 0.4), 5),
-                self.now,
-            ))
-        self.copy(Plant, ["id", "name", "kind", "ownership", "sector", "state", "city", "latitude", "longitude",
-                          "created_at"], rows, len(rows))
+            rows.append(
+                (
+                    plant_id,
+                    f"{'Taller' if is_shop else 'Planta'} {plant_id:05d} {centre['city']}",
+                    kind,
+                    self.rng.choice(Plant.Ownership.values),
+                    "machining" if is_shop else centre["sector"],
+                    centre["state"],
+                    centre["city"],
+                    round(float(centre["latitude"]) + self.rng.uniform(-0.4, 0.4), 5),
+                    round(float(centre["longitude"]) + self.rng.uniform(-0.4, 0.4), 5),
+                    self.now,
+                )
+            )
+        self.copy(
+            Plant,
+            ["id", "name", "kind", "ownership", "sector", "state", "city", "latitude", "longitude", "created_at"],
+            rows,
+            len(rows),
+        )
         return plant_ids, shop_ids
 
     def load_parts(self):
@@ -173,17 +235,42 @@ class DatasetBuilder:
             elif index % 2 == 0:
                 numbers.append(("generic", f"{part_id:06d}/ALT"))
             parts.append((category, numbers))
-            part_rows.append((
-                part_id, f"{category.capitalize()} {code}-{part_id:06d}", category, "", material_id,
-                json.dumps(processes), diameter, round(diameter * self.rng.uniform(0.3, 4), 1),
-                round(diameter ** 2 * self.rng.uniform(0.00002, 0.0004), 3) or Decimal("0.001"),
-                self.rng.randint(*grades) if grades and self.rng.random() < 0.8 else None,
-                Decimal(self.rng.randint(cheapest, dearest)), self.now,
-            ))
+            part_rows.append(
+                (
+                    part_id,
+                    f"{category.capitalize()} {code}-{part_id:06d}",
+                    category,
+                    "",
+                    material_id,
+                    json.dumps(processes),
+                    diameter,
+                    round(diameter * self.rng.uniform(0.3, 4), 1),
+                    round(diameter**2 * self.rng.uniform(0.00002, 0.0004), 3) or Decimal("0.001"),
+                    self.rng.randint(*grades) if grades and self.rng.random() < 0.8 else None,
+                    Decimal(self.rng.randint(cheapest, dearest)),
+                    self.now,
+                )
+            )
             number_rows.extend((part_id, brand, number, normalize_code(number)) for brand, number in numbers)
-        self.copy(Part, ["id", "name", "category", "description", "material_id", "processes", "diameter_mm",
-                         "length_mm", "weight_kg", "it_grade", "import_price_usd", "created_at"],
-                  part_rows, len(part_rows))
+        self.copy(
+            Part,
+            [
+                "id",
+                "name",
+                "category",
+                "description",
+                "material_id",
+                "processes",
+                "diameter_mm",
+                "length_mm",
+                "weight_kg",
+                "it_grade",
+                "import_price_usd",
+                "created_at",
+            ],
+            part_rows,
+            len(part_rows),
+        )
         self.copy(PartNumber, ["part_id", "brand", "number", "normalized"], number_rows, len(number_rows))
         return parts
 
@@ -216,10 +303,37 @@ class DatasetBuilder:
                 continue
             seen.add((plant_id, part_id, condition))
             quantity = max(1, int(self.rng.expovariate(1 / 6)))
-            items.append((len(items) + 1, plant_id, part_id, quantity, 0, condition,
-                          f"Estante {self.rng.randint(1, 60)}", self.rng.random() < 0.9, self.now, self.now))
-        self.copy(StockItem, ["id", "plant_id", "part_id", "quantity", "reserved", "condition", "location",
-                              "exchangeable", "created_at", "updated_at"], items, count)
+            items.append(
+                (
+                    len(items) + 1,
+                    plant_id,
+                    part_id,
+                    quantity,
+                    0,
+                    condition,
+                    f"Estante {self.rng.randint(1, 60)}",
+                    self.rng.random() < 0.9,
+                    self.now,
+                    self.now,
+                )
+            )
+        self.copy(
+            StockItem,
+            [
+                "id",
+                "plant_id",
+                "part_id",
+                "quantity",
+                "reserved",
+                "condition",
+                "location",
+                "exchangeable",
+                "created_at",
+                "updated_at",
+            ],
+            items,
+            count,
+        )
         # Each item's quantity came in through one counted movement, so the ledger sums to it.
         movements = ((item[0], item[3], StockMovement.Reason.COUNT, "Inventario inicial", self.now) for item in items)
         self.copy(StockMovement, ["stock_item_id", "delta", "reason", "note", "at"], movements, count)
@@ -237,29 +351,59 @@ class DatasetBuilder:
             capability_id = len(capabilities) + 1
             grades = PROCESS_IT_GRADES[process]
             max_diameter = self.rng.choice([200, 400, 600, 800, 1200, 2000, 3000])
-            capabilities.append((
-                capability_id, plant_id, process, max_diameter, max_diameter * self.rng.choice([2, 3, 5]),
-                self.rng.choice([50, 200, 500, 2000, 10000]), self.rng.randint(*grades) if grades else None,
-                self.rng.randint(3, 45), "", self.now,
-            ))
+            capabilities.append(
+                (
+                    capability_id,
+                    plant_id,
+                    process,
+                    max_diameter,
+                    max_diameter * self.rng.choice([2, 3, 5]),
+                    self.rng.choice([50, 200, 500, 2000, 10000]),
+                    self.rng.randint(*grades) if grades else None,
+                    self.rng.randint(3, 45),
+                    "",
+                    self.now,
+                )
+            )
             if process not in MATERIAL_INDEPENDENT_PROCESSES:
                 materials.extend(
                     (capability_id, material_id)
                     for material_id in self.rng.sample(self.material_ids, self.rng.randint(3, 10))
                 )
-        self.copy(Capability, ["id", "plant_id", "process", "max_diameter_mm", "max_length_mm", "max_weight_kg",
-                               "best_it_grade", "lead_time_days", "notes", "created_at"], capabilities, count)
+        self.copy(
+            Capability,
+            [
+                "id",
+                "plant_id",
+                "process",
+                "max_diameter_mm",
+                "max_length_mm",
+                "max_weight_kg",
+                "best_it_grade",
+                "lead_time_days",
+                "notes",
+                "created_at",
+            ],
+            capabilities,
+            count,
+        )
         self.copy(Capability.materials.through, ["capability_id", "material_id"], materials, len(materials))
 
     def load_requests(self, parts, plant_ids):
         count = self.counts["requests"]
-        spec_rows = dict(
-            (row[0], row[1:])
+        spec_rows = {
+            row[0]: row[1:]
             for row in Part.objects.values_list(
-                "id", "material_id", "processes", "diameter_mm", "length_mm", "weight_kg", "it_grade",
+                "id",
+                "material_id",
+                "processes",
+                "diameter_mm",
+                "length_mm",
+                "weight_kg",
+                "it_grade",
                 "import_price_usd",
             ).iterator(chunk_size=10_000)
-        )
+        }
         fabricated = [part_id for part_id, spec in spec_rows.items() if spec[1]]
         rows = []
         for request_id in range(1, count + 1):
@@ -267,16 +411,54 @@ class DatasetBuilder:
             part_id = self.rng.choice(fabricated) if described_only else self.skewed_index(len(parts)) + 1
             material_id, processes, diameter, length, weight, it_grade, price = spec_rows[part_id]
             category, numbers = parts[part_id - 1]
-            rows.append((
-                request_id, self.rng.choice(plant_ids), None if described_only else part_id,
-                "" if described_only else self.rng.choice(numbers)[1],
-                f"{category} a medida, ver plano" if described_only else "",
-                max(1, int(self.rng.expovariate(1 / 2))), 0, self.today + timedelta(days=self.rng.randint(7, 120)),
-                self.rng.choice(Criticality.values), price, self.rng.randint(30, 150), material_id,
-                json.dumps(sorted(processes)), diameter, length, weight, it_grade, PartRequest.Status.OPEN,
-                self.now, self.now,
-            ))
-        self.copy(PartRequest, ["id", "plant_id", "part_id", "number", "description", "quantity",
-                                "quantity_fulfilled", "needed_by", "criticality", "import_price_usd",
-                                "import_lead_time_days", "material_id", "processes", "diameter_mm", "length_mm",
-                                "weight_kg", "it_grade", "status", "created_at", "updated_at"], rows, count)
+            rows.append(
+                (
+                    request_id,
+                    self.rng.choice(plant_ids),
+                    None if described_only else part_id,
+                    "" if described_only else self.rng.choice(numbers)[1],
+                    f"{category} a medida, ver plano" if described_only else "",
+                    max(1, int(self.rng.expovariate(1 / 2))),
+                    0,
+                    self.today + timedelta(days=self.rng.randint(7, 120)),
+                    self.rng.choice(Criticality.values),
+                    price,
+                    self.rng.randint(30, 150),
+                    material_id,
+                    json.dumps(sorted(processes)),
+                    diameter,
+                    length,
+                    weight,
+                    it_grade,
+                    PartRequest.Status.OPEN,
+                    self.now,
+                    self.now,
+                )
+            )
+        self.copy(
+            PartRequest,
+            [
+                "id",
+                "plant_id",
+                "part_id",
+                "number",
+                "description",
+                "quantity",
+                "quantity_fulfilled",
+                "needed_by",
+                "criticality",
+                "import_price_usd",
+                "import_lead_time_days",
+                "material_id",
+                "processes",
+                "diameter_mm",
+                "length_mm",
+                "weight_kg",
+                "it_grade",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+            count,
+        )

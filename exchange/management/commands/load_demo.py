@@ -29,11 +29,66 @@ FABRICATED_PARTS = [
     # name, category, number, material, processes, diameter, length, weight, IT grade, import price
     ("Eje de prensa de tornillo", "shaft", "MB-EJE-080-600", "Carbon steel 1045", ["turning"], 80, 600, 24, 8, "1400"),
     ("Tornillo de prensa de harina", "screw", "LG-TP-320", "Alloy steel 4140", ["turning"], 320, 2500, 900, 9, "18000"),
-    ("Vástago de válvula de llenadora", "valve", "NC-VS-20", "Stainless steel 316", ["grinding", "turning"], 20, 150, 0.5, 6, "260"),
-    ("Engranaje recto módulo 4, 45 dientes", "gear", "PW-ENG-M4-45", "Alloy steel 4140", ["gear_cutting", "heat_treatment"], 188, 50, 9, 8, "2100"),
-    ("Motor trifásico 30 kW (rebobinado)", "motor", "GO-MOT-30KW", None, ["motor_rewinding"], 450, 800, 210, None, "3200"),
-    ("Eje de bomba centrífuga (cromo duro)", "shaft", "AM-P101-EJE", "Alloy steel 4140", ["hard_chrome_plating"], 60, 900, 20, None, "2600"),
-    ("Buje de bronce del molino de ánodos", "bushing", "CB-BUJE-110", "Leaded tin bronze SAE 660", ["casting", "turning"], 110, 140, 6, 9, "700"),
+    (
+        "Vástago de válvula de llenadora",
+        "valve",
+        "NC-VS-20",
+        "Stainless steel 316",
+        ["grinding", "turning"],
+        20,
+        150,
+        0.5,
+        6,
+        "260",
+    ),
+    (
+        "Engranaje recto módulo 4, 45 dientes",
+        "gear",
+        "PW-ENG-M4-45",
+        "Alloy steel 4140",
+        ["gear_cutting", "heat_treatment"],
+        188,
+        50,
+        9,
+        8,
+        "2100",
+    ),
+    (
+        "Motor trifásico 30 kW (rebobinado)",
+        "motor",
+        "GO-MOT-30KW",
+        None,
+        ["motor_rewinding"],
+        450,
+        800,
+        210,
+        None,
+        "3200",
+    ),
+    (
+        "Eje de bomba centrífuga (cromo duro)",
+        "shaft",
+        "AM-P101-EJE",
+        "Alloy steel 4140",
+        ["hard_chrome_plating"],
+        60,
+        900,
+        20,
+        None,
+        "2600",
+    ),
+    (
+        "Buje de bronce del molino de ánodos",
+        "bushing",
+        "CB-BUJE-110",
+        "Leaded tin bronze SAE 660",
+        ["casting", "turning"],
+        110,
+        140,
+        6,
+        9,
+        "700",
+    ),
 ]
 
 STOCK = [
@@ -54,22 +109,103 @@ STOCK = [
 
 CAPABILITIES = [
     # plant, process, materials, max diameter, max length, max weight, best IT, lead days
-    ("Taller Universitario de Mecánica", "turning", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 300, 1500, 500, 7, 10),
+    (
+        "Taller Universitario de Mecánica",
+        "turning",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        300,
+        1500,
+        500,
+        7,
+        10,
+    ),
     ("Taller Naval Zulia", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 600, 4000, 3000, 9, 20),
     ("Cooperativa Tornería del Caroní", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 300, 1200, 400, 7, 10),
     ("Fundición Centro", "casting", ["Leaded tin bronze SAE 660", "Gray cast iron class 30"], 800, 800, 400, 12, 25),
-    ("Fundición Centro", "turning", ["Leaded tin bronze SAE 660", "Gray cast iron class 30", "Carbon steel 1045"], 400, 1000, 400, 8, 25),
+    (
+        "Fundición Centro",
+        "turning",
+        ["Leaded tin bronze SAE 660", "Gray cast iron class 30", "Carbon steel 1045"],
+        400,
+        1000,
+        400,
+        8,
+        25,
+    ),
     ("Cooperativa Metalmecánica Sucre", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 300, 3000, 1000, 9, 8),
-    ("Taller Metalmecánico Guayana", "turning", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 500, 3000, 2000, 8, 15),
+    (
+        "Taller Metalmecánico Guayana",
+        "turning",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        500,
+        3000,
+        2000,
+        8,
+        15,
+    ),
     ("Taller Metalmecánico Guayana", "gear_cutting", ["Carbon steel 1045", "Alloy steel 4140"], 400, 200, 150, 8, 20),
-    ("Taller Metalmecánico Guayana", "heat_treatment", ["Carbon steel 1045", "Alloy steel 4140"], 600, 2000, 500, 10, 7),
+    (
+        "Taller Metalmecánico Guayana",
+        "heat_treatment",
+        ["Carbon steel 1045", "Alloy steel 4140"],
+        600,
+        2000,
+        500,
+        10,
+        7,
+    ),
     ("Taller de Engranajes Aragua", "gear_cutting", ["Carbon steel 1045", "Alloy steel 4140"], 500, 300, 200, 7, 15),
-    ("Taller de Engranajes Aragua", "turning", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 250, 800, 100, 7, 10),
-    ("Taller de Engranajes Aragua", "grinding", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 200, 600, 100, 5, 10),
+    (
+        "Taller de Engranajes Aragua",
+        "turning",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        250,
+        800,
+        100,
+        7,
+        10,
+    ),
+    (
+        "Taller de Engranajes Aragua",
+        "grinding",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        200,
+        600,
+        100,
+        5,
+        10,
+    ),
     ("Taller de Rebobinado de Motores Oriente", "motor_rewinding", [], 700, 1500, 800, None, 10),
-    ("Taller de Cromo Duro Lara", "hard_chrome_plating", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 300, 1200, 300, 7, 12),
-    ("Cooperativa Soldadura y Caldería Falcón", "thermal_spray", ["Carbon steel 1045", "Alloy steel 4140"], 400, 2000, 500, 9, 6),
-    ("Cooperativa Soldadura y Caldería Falcón", "welding", ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"], 2000, 6000, 5000, 12, 5),
+    (
+        "Taller de Cromo Duro Lara",
+        "hard_chrome_plating",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        300,
+        1200,
+        300,
+        7,
+        12,
+    ),
+    (
+        "Cooperativa Soldadura y Caldería Falcón",
+        "thermal_spray",
+        ["Carbon steel 1045", "Alloy steel 4140"],
+        400,
+        2000,
+        500,
+        9,
+        6,
+    ),
+    (
+        "Cooperativa Soldadura y Caldería Falcón",
+        "welding",
+        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        2000,
+        6000,
+        5000,
+        12,
+        5,
+    ),
     ("Taller de Balanceo y Mantenimiento Caracas", "balancing", [], 1200, 3000, 2000, None, 5),
 ]
 
@@ -146,8 +282,13 @@ class Command(BaseCommand):
             if StockItem.objects.filter(plant=plant, part=part, condition=condition, location=location).exists():
                 continue
             inventory_services.stock_item_create(
-                plant=plant, part=part, quantity=quantity, condition=condition, exchangeable=exchangeable,
-                location=location, user=user,
+                plant=plant,
+                part=part,
+                quantity=quantity,
+                condition=condition,
+                exchangeable=exchangeable,
+                location=location,
+                user=user,
             )
 
     def _capabilities(self):
@@ -175,12 +316,18 @@ class Command(BaseCommand):
             requester = Membership.objects.filter(plant=plant).select_related("user").first()
             user = requester.user if requester else self._plant_user(plant)
             exchange_services.part_request_create(
-                plant=plant, user=user, number=number, quantity=quantity, criticality=criticality,
+                plant=plant,
+                user=user,
+                number=number,
+                quantity=quantity,
+                criticality=criticality,
                 needed_by=today + timedelta(days=days),
             )
 
     def _plant_user(self, plant):
         """A login for a plant that has none yet, so its demo shortage has an author."""
-        user, created = get_user_model().objects.get_or_create(username=f"plant{plant.pk}", defaults={"is_active": False})
+        user, created = get_user_model().objects.get_or_create(
+            username=f"plant{plant.pk}", defaults={"is_active": False}
+        )
         inventory_services.membership_create(user=user, plant=plant)
         return user

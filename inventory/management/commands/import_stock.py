@@ -17,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         plant = plant_argument(options["plant"])
-        with open_file(options["file"]) as upload, tqdm(desc=_("rows"), unit="", disable=options["verbosity"] < 1) as bar:
+        with (
+            open_file(options["file"]) as upload,
+            tqdm(desc=_("rows"), unit="", disable=options["verbosity"] < 1) as bar,
+        ):
             report = run_import(
                 spreadsheets.import_stock,
                 plant=plant,
@@ -62,9 +65,7 @@ def run_import(import_function, **arguments):
 
 def summary(report) -> str:
     counts = ", ".join(f"{name}: {value}" for name, value in report.counts.items())
-    text = (_("Dry run, nothing written. %(counts)s") if report.dry_run else _("Done. %(counts)s")) % {
-        "counts": counts
-    }
+    text = (_("Dry run, nothing written. %(counts)s") if report.dry_run else _("Done. %(counts)s")) % {"counts": counts}
     if report.ignored_columns:
         text += "\n" + _("Ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)}
     return text
