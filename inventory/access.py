@@ -1,0 +1,91 @@
+"""Who acts for a plant: the one rule every caller asks (API, admin, services, web pages, spreadsheets).
+
+A plant's members make its decisions: posting a shortage, offering, quoting,
+accepting, shipping, receiving. Administrators keep the records of every
+plant straight without trading for any: they may correct a plant's stock and
+capabilities, edit or cancel its requests, decline or cancel its matches,
+re-match and manage its members, but a decision of the plant's own is theirs
+only where they are members too. Managers, and administrators, manage a
+plant's memberships.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership
+
+NOT_A_MEMBER = _("You do not act for this plant.")
+NOT_A_MANAGER = _("Only administrators and the plant's managers may manage its members.")
+NOT_AN_ADMINISTRATOR = _("Only administrators may do this.")
+
+# Memberships are read once per user object (one per request): every check of a page or a call shares them.
+_CACHE_ATTRIBUTE = "_plant_roles"
+
+
+def _plant_roles(user) -> dict[int, str]:
+    if not user or not user.is_authenticated:
+        return {}
+    roles = getattr(user, _CACHE_ATTRIBUTE, None)
+    if roles is None:
+        roles = dict(Membership.objects.filter(user=user).values_list("plant_id", "role"))
+        setattr(user, _CACHE_ATTRIBUTE, roles)
+    return roles
+
+
+def forget_plant_roles(user) -> None:
+    """Call after changing the user's memberships within the same request."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def is_administrator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def plant_ids_acted_for(user) -> frozenset[int]:
+    """The plants whose decisions the user makes: those of its memberships."""
+    return frozenset(_plant_roles(user))
+
+
+def plant_ids_managed(user) -> frozenset[int]:
+    return frozenset(plant_id for plant_id, role in _plant_roles(user).items() if role == Membership.Role.MANAGER)
+
+
+def _plant_id(plant) -> int:
+    return plant if isinstance(plant, int) else plant.pk
+
+
+def acts_for_plant(user, plant) -> bool:
+    """May the user make this plant's decisions (shortages, offers, quotes, accepting, shipping, receiving)?"""
+    return _plant_id(plant) in _plant_roles(user)
+
+
+def keeps_records_of_plant(user, plant) -> bool:
+    """May the user correct this plant's records (stock, capabilities, requests, matches)? Members and administrators."""
+    return is_administrator(user) or acts_for_plant(user, plant)
+
+
+def manages_plant(user, plant) -> bool:
+    return is_administrator(user) or _plant_roles(user).get(_plant_id(plant)) == Membership.Role.MANAGER
+
+
+def require_acts_for_plant(user, *plants) -> None:
+    """Refuse unless the user acts for at least one of ``plants``."""
+    if not any(acts_for_plant(user, plant) for plant in plants):
+        raise PermissionDenied(NOT_A_MEMBER)
+
+
+def require_keeps_records_of_plant(user, *plants) -> None:
+    """Refuse unless the user is an administrator or acts for at least one of ``plants``."""
+    if not any(keeps_records_of_plant(user, plant) for plant in plants):
+        raise PermissionDenied(NOT_A_MEMBER)
+
+
+def require_manages_plant(user, plant) -> None:
+    if not manages_plant(user, plant):
+        raise PermissionDenied(NOT_A_MANAGER)
+
+
+def require_administrator(user) -> None:
+    if not is_administrator(user):
+        raise PermissionDenied(NOT_AN_ADMINISTRATOR)
