@@ -1,9 +1,10 @@
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, env_bool
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, LOGGING, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -44,3 +45,8 @@ if CACHE_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+
+# One JSON object per line, with the request id, for the log collector; one line per request.
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING["loggers"]["exchange.request"] = {"level": "INFO"}

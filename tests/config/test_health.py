@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import OperationalError
+from kombu import Connection
 
 from config import health
 
@@ -38,16 +39,11 @@ def test_health_names_a_failing_database(client, monkeypatch):
     assert "10.0.0.5" not in response.content.decode()
 
 
-def test_health_names_an_unreachable_broker(client, settings):
-    from config.celery import app
-
+def test_health_names_an_unreachable_broker(client, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_write_url
-    app.conf.broker_write_url = UNREACHABLE_REDIS
-    try:
-        response = client.get("/health/")
-    finally:
-        app.conf.broker_write_url = previous
+    monkeypatch.setattr(health.celery_app, "connection_for_write", lambda: Connection(UNREACHABLE_REDIS))
+
+    response = client.get("/health/")
 
     assert response.status_code == 503
     checks = response.json()["checks"]
