@@ -8,6 +8,7 @@ import pytest
 from exchange import services as exchange_services
 from exchange.models import Match, PartRequest
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.models import Membership
 from tests.conftest import client_for
 from tests.factories import (
@@ -67,7 +68,7 @@ def world(db):
         "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
     material = inventory_services.material_create(
-        name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
+        user=SYSTEM, name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
     )
     part = PartFactory(name="Rodamiento 6205", numbers=[("SKF", "6205-2RS"), ("FAG", "6205-2RSR")], material=material)
     request = exchange_services.part_request_create(
