@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,3 +25,5 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+# Photos in development; in production the proxy or the object store serves MEDIA_URL (docs/operations.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
