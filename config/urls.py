@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("api/", include("config.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
 ]

@@ -1,0 +1,16 @@
+from django.shortcuts import render
+
+from ..acting import acting_plant_required
+from ..forms import SignInForm
+
+
+def home(request):
+    """Visitors find the sign-in form at the exchange's address; members their plant's home."""
+    if not request.user.is_authenticated:
+        return render(request, "web/login.html", {"form": SignInForm(request)})
+    return _plant_home(request)
+
+
+@acting_plant_required
+def _plant_home(request):
+    return render(request, "web/home.html", {"plant": request.acting.plant})
