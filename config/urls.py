@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("api/", include("config.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
 ]
 # Photos in development; in production the proxy or the object store serves MEDIA_URL (docs/operations.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -41,11 +41,16 @@ INSTALLED_APPS = [
     "import_export",
     "inventory",
     "exchange",
+    "web",
 ]
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves static files before anything else runs; in production, the pre-compressed hashed copies.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for 3G; whitenoise answers before this runs, with files compressed once.
+    "web.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,7 +61,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-LOGIN_URL = "/api/auth/login/"
+LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/api/"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -105,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "es")
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Venezuelan numbers: 1.234,50 (Django's es groups with a space). Templates group with floatformat:"2g".
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "America/Caracas"
 USE_I18N = True
 USE_TZ = True
@@ -113,6 +120,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+
+# Development and tests serve the source files as they are (no collectstatic needed);
+# production.py switches to hashed, pre-compressed copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Labels above inputs, hints and errors beside the field, for every {{ field.as_field_group }}.
+FORM_RENDERER = "web.forms.FormRenderer"
 
 # Bounded bodies: a plant on a poor connection never needs more, and a hostile
 # client cannot make the server hold more.

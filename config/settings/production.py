@@ -4,7 +4,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, LOGGING, env_bool
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, LOGGING, STORAGES, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -50,3 +50,7 @@ if CACHE_URL:
 LOGGING = copy.deepcopy(LOGGING)
 LOGGING["handlers"]["console"]["formatter"] = "json"
 LOGGING["loggers"]["exchange.request"] = {"level": "INFO"}
+
+# Hashed names (site.3f2a9c.css) that whitenoise serves gzip/brotli-compressed and cached for a year,
+# as immutable: a changed file gets a new name. Run `manage.py collectstatic` on deploy.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}

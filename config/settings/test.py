@@ -14,3 +14,5 @@ REST_FRAMEWORK = {
         "login": "100000/minute",
     },
 }
+# Static files straight from the apps, as in development, so pages and their assets load without collectstatic.
+WHITENOISE_USE_FINDERS = True

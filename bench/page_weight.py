@@ -1,0 +1,171 @@
+"""Page weight: what each page costs a phone on 3G on a first visit, against SPEC's budgets.
+
+Seeds a throwaway SQLite database (a plant with 25 open shortages, each with a source at a second plant,
+a member of the first, a member of both), collects the static files as production serves them
+(hashed, compressed by whitenoise), then fetches every page in PAGES through Django's test client as a
+browser would: the HTML, then each stylesheet, script and image it links to, accepting gzip. Prints per
+page the HTML's bytes raw and compressed, each asset's compressed bytes, the total over the wire and
+the number of requests (bodies only; headers are not counted). Exits 1 when a page breaks a budget.
+
+    .venv/bin/python bench/page_weight.py
+"""
+
+import gzip
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (path, who): who is "visitor", "member" (of the plant with 25 shortages) or "several" (of both plants).
+# A path may name a seeded object: {request}, {match}, {stock_item}.
+PAGES = [
+    ("/login/", "visitor"),
+    ("/", "visitor"),
+    ("/", "member"),
+    ("/plant/", "several"),
+]
+
+BUDGET_TOTAL_BYTES = 30 * 1024
+BUDGET_HTML_GZIP_BYTES = 14 * 1024
+BUDGET_REQUESTS = 5
+ROWS = 25
+
+ASSET = re.compile(r'<(?:link[^>]+rel="(?:stylesheet|icon|preload)"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"')
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="page-weight-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    override_settings(
+        DEBUG=False,
+        LANGUAGE_CODE="es",
+        STATIC_ROOT=workdir / "static",
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ).enable()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+    users, ids = seed()
+    broken = []
+    for path, who in PAGES:
+        client = Client(HTTP_ACCEPT_ENCODING="gzip")
+        if users[who] is not None:
+            client.force_login(users[who])
+        broken += measure(client, path.format(**ids), who)
+    shutil.rmtree(workdir)
+    if broken:
+        print("\nOver budget:\n  " + "\n  ".join(broken))
+        return 1
+    print(
+        f"\nEvery page within budget: {BUDGET_TOTAL_BYTES // 1024} KB a first visit, "
+        f"{BUDGET_HTML_GZIP_BYTES // 1024} KB of compressed HTML, {BUDGET_REQUESTS} requests."
+    )
+    return 0
+
+
+def seed():
+    from exchange import services as exchange_services
+    from exchange.models import Criticality, Match
+    from inventory import services as inventory_services
+    from inventory.models import Membership, Part, PartNumber, Plant
+    from inventory.models import StockItem as Stock
+
+    def user(name):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.create_user(name, password="pass-1234")
+
+    plant = Plant.objects.create(
+        name="Central Azucarera Ezequiel Zamora", kind=Plant.Kind.PLANT, ownership=Plant.Ownership.STATE,
+        sector="food", state="Barinas", city="Sabaneta", latitude=8.75, longitude=-69.93,
+    )  # fmt: skip
+    source = Plant.objects.create(
+        name="Tornería Industrial Guayana", kind=Plant.Kind.MACHINE_SHOP, ownership=Plant.Ownership.PRIVATE,
+        sector="machining", state="Bolívar", city="Ciudad Guayana", latitude=8.3, longitude=-62.7,
+    )  # fmt: skip
+    member, several = user("almacenista"), user("supervisor")
+    Membership.objects.create(user=member, plant=plant)
+    Membership.objects.create(user=several, plant=plant)
+    Membership.objects.create(user=several, plant=source)
+    criticalities = list(Criticality.values)
+    for row in range(ROWS):
+        part = Part.objects.create(name=f"Rodamiento rígido de bolas 62{row:02d}-2RS", category="bearing")
+        PartNumber.objects.create(part=part, brand="SKF", number=f"62{row:02d}-2RS1")
+        inventory_services.stock_item_create(plant=source, part=part, quantity=10)
+        exchange_services.part_request_create(
+            plant=plant, user=member, part=part, quantity=2, criticality=criticalities[row % len(criticalities)]
+        )
+    ids = {
+        "request": plant.part_requests.order_by("pk").values_list("pk", flat=True).first(),
+        "match": Match.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "stock_item": Stock.objects.order_by("pk").values_list("pk", flat=True).first(),
+    }
+    return {"visitor": None, "member": member, "several": several}, ids
+
+
+def measure(client, path: str, who: str) -> list[str]:
+    response = client.get(path)
+    if response.status_code != 200:
+        return [f"{path} ({who}): answered {response.status_code}"]
+    served = body(response)
+    compressed = response.get("Content-Encoding") == "gzip"
+    html = gzip.decompress(served) if compressed else served
+    html_gzip = len(served) if compressed else len(gzip.compress(html))
+    print(f"\n{path} as {who}")
+    print(
+        f"  HTML {len(html):>8,} B raw {html_gzip:>7,} B compressed{'' if compressed else ' (NOT served compressed)'}"
+    )
+    total, requests = len(served), 1
+    for url in sorted(set(ASSET.findall(html.decode()))):
+        if url.startswith("data:"):
+            continue
+        asset = client.get(url)
+        size = len(body(asset))
+        total += size
+        requests += 1
+        encoding = asset.get("Content-Encoding", "identity")
+        print(f"  {url:<44} {size:>7,} B {encoding}{'' if asset.status_code == 200 else f' ({asset.status_code})'}")
+    print(f"  total {total:>7,} B over the wire, {requests} requests")
+    broken = []
+    if total > BUDGET_TOTAL_BYTES:
+        broken.append(f"{path} ({who}): {total:,} B over the wire > {BUDGET_TOTAL_BYTES:,}")
+    if html_gzip > BUDGET_HTML_GZIP_BYTES:
+        broken.append(f"{path} ({who}): {html_gzip:,} B of compressed HTML > {BUDGET_HTML_GZIP_BYTES:,}")
+    if requests > BUDGET_REQUESTS:
+        broken.append(f"{path} ({who}): {requests} requests > {BUDGET_REQUESTS}")
+    if not compressed:
+        broken.append(f"{path} ({who}): the HTML is not served compressed")
+    return broken
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+if __name__ == "__main__":
+    sys.exit(main())
