@@ -387,3 +387,11 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "state")[:limit]
     )
+
+
+def match_ids_visible_to(user, match_ids) -> set[int]:
+    """Those of ``match_ids`` the user may open (a ledger row links its match only then)."""
+    match_ids = {pk for pk in match_ids if pk}
+    if not match_ids:
+        return set()
+    return set(matches_visible_to(user).filter(pk__in=match_ids).values_list("pk", flat=True))
