@@ -149,7 +149,9 @@ def _create_item(request, plant, part, data) -> StockItem:
             raise DuplicateItem(duplicate)
     else:
         # SPEC: any member adds a part to the shared catalogue; its number is kept as the storekeeper wrote it.
-        part = services.part_create(name=data["name"].strip(), numbers=[services.NumberSpec("", data["number"])])
+        part = services.part_create(
+            name=data["name"].strip(), numbers=[services.NumberSpec("", data["number"])], user=request.user
+        )
     return services.stock_item_create(
         plant=plant,
         part=part,
