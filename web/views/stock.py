@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange.selectors import match_ids_visible_to
@@ -193,6 +194,7 @@ def stock_detail(request, pk):
             # A repeated count (a double tap) sets the same quantity again: the ledger gets no second row.
             messages.success(request, _("Count saved: %(quantity)s units.") % {"quantity": item.quantity})
             return redirect(_item_url(item))
+    form.fields["quantity"].help_text = _count_hint(item)
     movements = selectors.stock_movements_latest(item)
     visible_matches = match_ids_visible_to(request.user, {movement.match for movement in movements})
     return render(
@@ -208,6 +210,19 @@ def stock_detail(request, pk):
             "labels_here": item.plant_id == chosen_plant_id(request),
         },
     )
+
+
+def _count_hint(item) -> str:
+    hint = ngettext("The store says %(quantity)s unit.", "The store says %(quantity)s units.", item.quantity)
+    hint %= {"quantity": item.quantity}
+    if item.reserved:
+        reserved = ngettext(
+            "%(reserved)s is reserved for a match: the count cannot be lower.",
+            "%(reserved)s are reserved for matches: the count cannot be lower.",
+            item.reserved,
+        )
+        hint += " " + reserved % {"reserved": item.reserved}
+    return hint
 
 
 @acting_plant_required
