@@ -58,7 +58,8 @@ def pages(ids):
 
 
 def static_bytes(html: str) -> tuple[int, int]:
-    paths = re.findall(r'(?:href|src)="%s([^"]+)"' % re.escape(settings.STATIC_URL), html)
+    pattern = '(?:href|src)="' + re.escape(settings.STATIC_URL) + '([^"]+)"'
+    paths = re.findall(pattern, html)
     total = 0
     for path in paths:
         total += len(gzip.compress(Path(finders.find(path)).read_bytes()))
