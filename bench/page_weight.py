@@ -14,8 +14,10 @@ import gzip
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +29,19 @@ PAGES = [
     ("/", "visitor"),
     ("/", "member"),
     ("/plant/", "several"),
+    ("/stock/", "member"),
+    ("/stock/new/", "member"),
+    ("/stock/{own_stock_item}/", "member"),
+    ("/stock/import/", "member"),
+    ("/stock/labels/", "member"),
 ]
 
 BUDGET_TOTAL_BYTES = 30 * 1024
 BUDGET_HTML_GZIP_BYTES = 14 * 1024
 BUDGET_REQUESTS = 5
+BUDGET_SERVER_P50_MS = 30
 ROWS = 25
+TIMED_FETCHES = 15
 
 ASSET = re.compile(r'<(?:link[^>]+rel="(?:stylesheet|icon|preload)"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"')
 
@@ -89,6 +98,7 @@ def main() -> int:
 def seed():
     from exchange import services as exchange_services
     from exchange.models import Criticality, Match
+    from inventory import access
     from inventory import services as inventory_services
     from inventory.models import Membership, Part, PartNumber, Plant
     from inventory.models import StockItem as Stock
@@ -114,11 +124,18 @@ def seed():
     for row in range(ROWS):
         part = Part.objects.create(name=f"Rodamiento rígido de bolas 62{row:02d}-2RS", category="bearing")
         PartNumber.objects.create(part=part, brand="SKF", number=f"62{row:02d}-2RS1")
-        inventory_services.stock_item_create(plant=source, part=part, quantity=10)
+        inventory_services.stock_item_create(plant=source, part=part, quantity=10, user=access.SYSTEM)
+        own = inventory_services.stock_item_create(
+            plant=plant, part=part, quantity=1, location=f"E{row}-B1", user=access.SYSTEM
+        )
         exchange_services.part_request_create(
             plant=plant, user=member, part=part, quantity=2, criticality=criticalities[row % len(criticalities)]
         )
+    # One bin counted ROWS times: its page shows a full ledger.
+    for quantity in range(2, ROWS + 2):
+        inventory_services.stock_set_quantity(stock_item=own, quantity=quantity, user=member, note="Conteo cíclico")
     ids = {
+        "own_stock_item": own.pk,
         "request": plant.part_requests.order_by("pk").values_list("pk", flat=True).first(),
         "match": Match.objects.order_by("pk").values_list("pk", flat=True).first(),
         "stock_item": Stock.objects.order_by("pk").values_list("pk", flat=True).first(),
@@ -127,9 +144,14 @@ def seed():
 
 
 def measure(client, path: str, who: str) -> list[str]:
-    response = client.get(path)
+    timings = []
+    for _ in range(TIMED_FETCHES):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
     if response.status_code != 200:
         return [f"{path} ({who}): answered {response.status_code}"]
+    server_p50 = statistics.median(timings)
     served = body(response)
     compressed = response.get("Content-Encoding") == "gzip"
     html = gzip.decompress(served) if compressed else served
@@ -148,8 +170,10 @@ def measure(client, path: str, who: str) -> list[str]:
         requests += 1
         encoding = asset.get("Content-Encoding", "identity")
         print(f"  {url:<44} {size:>7,} B {encoding}{'' if asset.status_code == 200 else f' ({asset.status_code})'}")
-    print(f"  total {total:>7,} B over the wire, {requests} requests")
+    print(f"  total {total:>7,} B over the wire, {requests} requests, server p50 {server_p50:.1f} ms")
     broken = []
+    if server_p50 > BUDGET_SERVER_P50_MS:
+        broken.append(f"{path} ({who}): server p50 {server_p50:.1f} ms > {BUDGET_SERVER_P50_MS}")
     if total > BUDGET_TOTAL_BYTES:
         broken.append(f"{path} ({who}): {total:,} B over the wire > {BUDGET_TOTAL_BYTES:,}")
     if html_gzip > BUDGET_HTML_GZIP_BYTES:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, home
+from .views import account, home, stock
 
 app_name = "web"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("login/", account.login, name="login"),
     path("logout/", account.logout, name="logout"),
     path("plant/", account.plant, name="plant"),
+    path("stock/", stock.stock_list, name="stock"),
+    path("stock/new/", stock.stock_new, name="stock-new"),
+    path("stock/import/", stock.stock_import, name="stock-import"),
+    path("stock/import/confirm/", stock.stock_import_confirm, name="stock-import-confirm"),
+    path("stock/labels/", stock.stock_labels, name="stock-labels"),
+    path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
 ]
