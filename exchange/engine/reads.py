@@ -3,7 +3,7 @@
 The hot reads are SQL (exchange/engine/sql.py): built through the ORM they cost more
 Python time than the database takes to answer them (docs/performance.md). Where a read
 narrows candidates in SQL, it writes the hard conditions of exchange.engine.rules a
-second time, in another language: tests/exchange/engine/test_conditions.py holds the
+second time, in another language: tests/exchange/engine/test_reads.py holds the
 two equal.
 """
 

@@ -4,7 +4,7 @@ Pure functions over plain candidates that exchange.engine.reads fetched: no ORM
 and no model here, not even for a label (the caller passes the labels), so the
 rules are tested without a database and the queries that feed them are in one
 place to make fast. The reads narrow candidates in SQL with these same hard
-conditions; tests/exchange/engine/test_conditions.py holds the two equal.
+conditions; tests/exchange/engine/test_reads.py holds the two equal.
 """
 
 import math
