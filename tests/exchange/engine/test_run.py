@@ -4,13 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exchange import engine, services
 from exchange.engine import reads, run
 from exchange.models import Match
 from inventory import services as inventory_services
-from inventory.models import Material
+from inventory.models import Capability, Material
 from tests.factories import (
     MembershipFactory,
     PartFactory,
@@ -438,6 +439,10 @@ def test_a_batch_matches_each_request_as_alone_in_constant_queries(
             assert [row[:3] for row in found] == [row[:3] for row in expected]
 
 
+def capability_reads(captured):
+    return [query["sql"] for query in captured.captured_queries if Capability._meta.db_table in query["sql"]]
+
+
 def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_alone_gets(
     plant, requester, steel_1045, steel_4140, monkeypatch
 ):
@@ -467,14 +472,19 @@ def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_al
     Match.objects.filter(request__in=requests).delete()
     monkeypatch.setattr(reads, "BATCH_WIDE_CAPABILITIES_FROM", 2)
 
-    engine.part_requests_match(part_request_ids=[part_request.pk for part_request in requests])
+    with CaptureQueriesContext(connection) as batch:
+        engine.part_requests_match(part_request_ids=[part_request.pk for part_request in requests])
 
+    # One read of the capabilities and one of their material links, for the seven requests.
+    assert len(capability_reads(batch)) == 2
     assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
     assert [len(alone[part_request.pk]) for part_request in requests] == [2, 0, 2, 0, 1, 0, 0]
 
-    # The sweep reads the capabilities once for all its batches and still proposes the same.
+    # The sweep reads the capabilities once for all its three batches and still proposes the same.
     Match.objects.filter(request__in=requests).delete()
     monkeypatch.setattr(run, "MATCH_BATCH", 3)
-    engine.rematch_open_requests()
+    with CaptureQueriesContext(connection) as sweep:
+        engine.rematch_open_requests()
 
+    assert len(capability_reads(sweep)) == 2
     assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
