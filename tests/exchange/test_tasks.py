@@ -34,7 +34,8 @@ def test_a_task_retries_a_lost_connection_or_a_serialization_failure(monkeypatch
     # throw=False: the test settings propagate errors of eager tasks, retries included.
     result = tasks.match_request.apply(args=(7,), throw=False)
 
-    assert (result.get(), calls) == (3, [7, 7])
+    # Read without get(): it refuses to wait once a test has started a worker in this process.
+    assert (result.successful(), result.result, calls) == (True, 3, [7, 7])
 
 
 @pytest.mark.parametrize("error", [IntegrityError("duplicate key value"), DataError("value too long")])
@@ -44,7 +45,4 @@ def test_a_task_never_retries_an_integrity_or_data_error(monkeypatch, error):
 
     result = tasks.match_request.apply(args=(7,), throw=False)
 
-    assert result.failed()
-    with pytest.raises(type(error)):
-        result.get()
-    assert calls == [7]
+    assert (result.failed(), result.result, calls) == (True, error, [7])
