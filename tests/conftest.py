@@ -1,13 +1,13 @@
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
 
 from .factories import MembershipFactory, PlantFactory, ShopFactory, UserFactory
+from .world import build_world, client_for
 
 
 @pytest.fixture
 def api_client():
-    return APIClient()
+    return client_for(None)
 
 
 @pytest.fixture
@@ -35,14 +35,26 @@ def shop_member(shop):
     return MembershipFactory(plant=shop).user
 
 
-def client_for(user):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
+requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """Django's test client signed in to the admin as ``admin_user``."""
+    client.force_login(admin_user)
     return client
 
 
-requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.fixture
+def world(db):
+    """The shared small exchange of tests/world.py."""
+    return build_world()
+
+
+@pytest.fixture
+def make_world(db):
+    """tests/world.py's builder, for a test that needs its own stock or request size."""
+    return build_world
 
 
 @pytest.fixture

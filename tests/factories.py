@@ -1,11 +1,14 @@
 import io
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from exchange.models import Notification, PartRequest
+from exchange import engine
+from exchange import services as exchange_services
+from exchange.models import Match, Notification, PartRequest
 from inventory import access
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Part, PartNumber, Plant, StockItem
@@ -101,6 +104,106 @@ def capability(*, plant=None, process="turning", materials=(), user=access.SYSTE
     return inventory_services.capability_create(
         plant=plant or ShopFactory(), process=process, materials=materials, user=user, **fields
     )
+
+
+def member_of(plant) -> object:
+    """The plant's first member, made one if it has none: someone to act for it."""
+    membership = plant.memberships.order_by("pk").first() or MembershipFactory(plant=plant)
+    return membership.user
+
+
+class PartRequestFactory(factory.django.DjangoModelFactory):
+    """A shortage posted through ``part_request_create`` by a member of its plant."""
+
+    class Meta:
+        model = PartRequest
+
+    plant = factory.SubFactory(PlantFactory)
+    part = factory.SubFactory(PartFactory)
+    quantity = 2
+    created_by = factory.LazyAttribute(lambda part_request: member_of(part_request.plant))
+
+    @classmethod
+    def _create(cls, model_class, *, plant, created_by, **fields):
+        return exchange_services.part_request_create(plant=plant, user=created_by, **fields)
+
+
+# The actions that lead a match from ``proposed`` to each status, as the contract gives them to each side.
+STEPS_TO = {
+    Match.Status.PROPOSED: [],
+    Match.Status.APPROVED: ["approve"],
+    Match.Status.REJECTED: ["reject"],
+    Match.Status.ACCEPTED: ["approve", "quote", "accept"],
+    Match.Status.SHIPPED: ["approve", "quote", "accept", "ship"],
+    Match.Status.FULFILLED: ["approve", "quote", "accept", "fulfil"],
+    Match.Status.DECLINED: ["approve", "decline"],
+    Match.Status.CANCELLED: ["approve", "quote", "accept", "cancel"],
+}
+
+
+def match_walk(match, status, *, admin=None, source_user=None, requester=None, quote=None) -> Match:
+    """Take a proposed match to ``status`` through exchange.services, each step by the party allowed to take it."""
+    source_user = source_user or member_of(match.source_plant)
+    requester = requester or member_of(match.request.plant)
+    quote = quote or {"price": Decimal("100"), "currency": "VES", "lead_time_days": 3}
+    steps = {
+        "approve": lambda: exchange_services.match_approve(
+            match=match, user=admin or UserFactory(is_staff=True, is_superuser=True)
+        ),
+        "reject": lambda: exchange_services.match_reject(
+            match=match, user=admin or UserFactory(is_staff=True, is_superuser=True), reason="Wrong part"
+        ),
+        "quote": lambda: exchange_services.match_quote(match=match, user=source_user, **quote),
+        "accept": lambda: exchange_services.match_accept(match=match, user=requester),
+        "ship": lambda: exchange_services.match_ship(match=match, user=source_user, note="MRW 123"),
+        "fulfil": lambda: exchange_services.match_fulfil(match=match, user=requester),
+        "decline": lambda: exchange_services.match_decline(match=match, user=requester),
+        "cancel": lambda: exchange_services.match_cancel(match=match, user=requester),
+    }
+    for step in STEPS_TO[status]:
+        steps[step]()
+    match.refresh_from_db()
+    return match
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """The engine's proposal of one source for a request; ``status`` walks it on through the services.
+
+    Stock by default: ten units of the requested part at ``source_plant``. The ``fabrication`` trait gives
+    the request a turning job and ``source_plant`` a turning capability instead.
+    """
+
+    class Meta:
+        model = Match
+        skip_postgeneration_save = True
+
+    class Params:
+        fabrication = factory.Trait(
+            source=Match.Source.FABRICATION,
+            request=factory.SubFactory(PartRequestFactory, processes=["turning"]),
+            stock_item=None,
+            capability=factory.LazyAttribute(lambda match: capability(plant=match.source_plant, process="turning")),
+        )
+
+    request = factory.SubFactory(PartRequestFactory)
+    source = Match.Source.STOCK
+    source_plant = factory.SubFactory(ShopFactory, state="Bolívar", latitude=8.3, longitude=-62.7)
+    stock_item = factory.LazyAttribute(
+        lambda match: stock_item(plant=match.source_plant, part=match.request.part, quantity=10)
+    )
+    capability = None
+
+    @classmethod
+    def _create(cls, model_class, *, request, source_plant, stock_item, capability, **ignored):
+        member_of(source_plant)
+        engine.part_request_match(part_request_id=request.pk)
+        named = {"stock_item": stock_item} if stock_item is not None else {"capability": capability}
+        return Match.objects.get(request=request, **named)
+
+    @factory.post_generation
+    def status(match, create, extracted, **kwargs):
+        if create and extracted:
+            match_walk(match, extracted, **kwargs)
 
 
 def image_upload(*, image_format="JPEG", size=(64, 48), name=None, exif=None, mode="RGB") -> SimpleUploadedFile:

@@ -6,8 +6,7 @@ import pytest
 
 from exchange.models import PartRequest
 from inventory.models import Part, StockItem
-
-from .conftest import ids
+from tests.world import ids
 
 
 def post(client, path, body):

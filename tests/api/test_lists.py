@@ -18,8 +18,7 @@ from tests.factories import (
     capability,
     stock_item,
 )
-
-from .conftest import ids
+from tests.world import ids
 
 
 @pytest.mark.parametrize("written", ["6205-2RS", "6205 2rs", "62052RS", "6205.2rs", "FAG 6205-2RSR", "fag 62052rsr"])

@@ -8,8 +8,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from inventory.models import Membership
 from tests.conftest import client_for
 from tests.factories import UserFactory
-
-from .conftest import ids
+from tests.world import ids
 
 ROLES = ["anonymous", "owner", "member", "other", "shop", "admin", "admin_member"]
 ADMINISTRATORS = {"admin", "admin_member"}
