@@ -12,9 +12,9 @@ import pytest
 from exchange.models import PartRequest
 from exchange.tasks import rematch_open_requests
 from tests.conftest import client_for
+from tests.world import build_world
 
 from .real_services import celery_publishing_to
-from .world import World
 
 # Nothing listens here: connecting is refused at once, as when Redis is stopped.
 DEAD_BROKER_URL = "redis://127.0.0.1:6390/0"
@@ -35,11 +35,11 @@ print(f"{time.monotonic() - started:.1f}")
 
 @pytest.mark.django_db(transaction=True)
 def test_request_is_saved_while_the_broker_is_down_and_the_sweep_matches_it(caplog):
-    world = World(units=3)
+    world = build_world(units=3)
 
     with caplog.at_level(logging.ERROR, logger="exchange.tasks"), celery_publishing_to(DEAD_BROKER_URL):
         started = time.monotonic()
-        part_request = world.request(quantity=2)
+        part_request = world.new_request(quantity=2)
         elapsed = time.monotonic() - started
 
     assert PartRequest.objects.filter(pk=part_request.pk, status=PartRequest.Status.OPEN).exists()
@@ -50,17 +50,17 @@ def test_request_is_saved_while_the_broker_is_down_and_the_sweep_matches_it(capl
     # when the broker is back, the periodic sweep runs
     rematch_open_requests()
 
-    assert list(part_request.matches.values_list("stock_item", "quantity")) == [(world.stock.pk, 2)]
+    assert list(part_request.matches.values_list("stock_item", "quantity")) == [(world.other_stock.pk, 2)]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_api_answers_201_while_the_broker_is_down(caplog):
-    world = World(units=3)
-    payload = {"plant": world.requesting_plant.pk, "part": world.part.pk, "quantity": 1}
+    world = build_world(units=3)
+    payload = {"plant": world.owner_plant.pk, "part": world.part.pk, "quantity": 1}
 
     with caplog.at_level(logging.ERROR, logger="exchange.tasks"), celery_publishing_to(DEAD_BROKER_URL):
         started = time.monotonic()
-        response = client_for(world.requester).post("/api/requests/", payload, format="json")
+        response = client_for(world.users["owner"]).post("/api/requests/", payload, format="json")
         elapsed = time.monotonic() - started
 
     assert response.status_code == 201

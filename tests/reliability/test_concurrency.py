@@ -14,8 +14,7 @@ from exchange.models import Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
-
-from .world import World
+from tests.world import build_world
 
 RACERS = 20
 UNITS = 10
@@ -52,17 +51,17 @@ def _accept_all_at_once(matches, user):
 @pytest.mark.django_db(transaction=True)
 def test_racing_accepts_never_reserve_a_unit_twice():
     # given 20 approved, quoted offers of 1 unit each from a store that holds 10
-    world = World(units=UNITS)
+    world = build_world(units=UNITS)
     matches = [world.approved_offer(quantity=1) for _ in range(RACERS)]
 
     # when the 20 requesters accept at the same instant
-    outcomes = _accept_all_at_once(matches, world.requester)
+    outcomes = _accept_all_at_once(matches, world.users["owner"])
 
     # then
-    world.stock.refresh_from_db()
+    world.other_stock.refresh_from_db()
     accepted = Match.objects.filter(pk__in=[m.pk for m in matches], status=Match.Status.ACCEPTED).count()
-    assert 0 <= world.stock.reserved <= world.stock.quantity == UNITS
-    assert accepted == outcomes["accepted"] == world.stock.reserved
+    assert 0 <= world.other_stock.reserved <= world.other_stock.quantity == UNITS
+    assert accepted == outcomes["accepted"] == world.other_stock.reserved
     assert invariant_violations() == []
     if connection.vendor == "postgresql":
         assert outcomes == Counter(accepted=UNITS, insufficient=RACERS - UNITS)
@@ -74,10 +73,10 @@ def test_racing_accepts_never_reserve_a_unit_twice():
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not_lost(monkeypatch):
     # given an engine proposal whose stock has just left the exchange, so that a re-match withdraws it
-    world = World(units=2)
-    part_request = world.request()
-    proposal = Match.objects.get(request=part_request, stock_item=world.stock)
-    inventory_services.stock_item_update(user=SYSTEM, stock_item=world.stock, exchangeable=False)
+    world = build_world(units=2)
+    part_request = world.new_request()
+    proposal = Match.objects.get(request=part_request, stock_item=world.other_stock)
+    inventory_services.stock_item_update(user=SYSTEM, stock_item=world.other_stock, exchangeable=False)
     assert Match.objects.filter(pk=proposal.pk, status=Match.Status.PROPOSED).exists()
 
     # when an administrator approves it while the re-match has read the matches but not yet written
@@ -102,7 +101,7 @@ def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not
     def approve():
         try:
             has_read.wait(timeout=10)
-            exchange_services.match_approve(match=proposal, user=world.admin)
+            exchange_services.match_approve(match=proposal, user=world.users["admin"])
             outcome.append("approved")
         except TransitionNotAllowed:
             outcome.append("refused")

@@ -7,8 +7,7 @@ from exchange.models import Match
 from inventory import services as inventory_services
 from inventory.models import StockMovement
 from tests.conftest import client_for
-
-from .world import World
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def break_ledger_writes(monkeypatch):
 
 
 def _snapshot(world, match):
-    world.stock.refresh_from_db()
+    world.other_stock.refresh_from_db()
     match.refresh_from_db()
     match.request.refresh_from_db()
     return {
@@ -33,20 +32,20 @@ def _snapshot(world, match):
         "usd_avoided": match.usd_avoided,
         "request_fulfilled": match.request.quantity_fulfilled,
         "request_status": match.request.status,
-        "quantity": world.stock.quantity,
-        "reserved": world.stock.reserved,
+        "quantity": world.other_stock.quantity,
+        "reserved": world.other_stock.reserved,
         "ledger": list(StockMovement.objects.order_by("pk").values_list("pk", "delta")),
     }
 
 
 def test_failed_ledger_write_during_fulfil_leaves_nothing_half_written(break_ledger_writes):
-    world = World(units=5)
+    world = build_world(units=5)
     match = world.accepted_offer(2)
     before = _snapshot(world, match)
     break_ledger_writes()
 
     with pytest.raises(IntegrityError):
-        exchange_services.match_fulfil(match=match, user=world.requester)
+        exchange_services.match_fulfil(match=match, user=world.users["owner"])
 
     assert _snapshot(world, match) == before
     assert before["match_status"] == Match.Status.ACCEPTED
@@ -55,12 +54,12 @@ def test_failed_ledger_write_during_fulfil_leaves_nothing_half_written(break_led
 
 
 def test_api_caller_gets_a_clear_error_when_fulfil_fails_in_the_database(break_ledger_writes):
-    world = World(units=5)
+    world = build_world(units=5)
     match = world.accepted_offer(2)
     before = _snapshot(world, match)
     break_ledger_writes()
 
-    response = client_for(world.requester).post(f"/api/matches/{match.pk}/fulfil/")
+    response = client_for(world.users["owner"]).post(f"/api/matches/{match.pk}/fulfil/")
 
     assert response.status_code == 409
     assert response.json()["detail"]
@@ -69,7 +68,7 @@ def test_api_caller_gets_a_clear_error_when_fulfil_fails_in_the_database(break_l
 
 
 def test_api_caller_gets_a_503_to_retry_when_the_database_fails(monkeypatch):
-    world = World(units=5)
+    world = build_world(units=5)
     match = world.accepted_offer(2)
     before = _snapshot(world, match)
 
@@ -78,7 +77,7 @@ def test_api_caller_gets_a_503_to_retry_when_the_database_fails(monkeypatch):
 
     monkeypatch.setattr(inventory_services, "_record_movement", database_gone)
 
-    response = client_for(world.requester).post(f"/api/matches/{match.pk}/fulfil/")
+    response = client_for(world.users["owner"]).post(f"/api/matches/{match.pk}/fulfil/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

@@ -10,37 +10,38 @@ from exchange.models import Match, MatchStatusChange
 from inventory import services as inventory_services
 from inventory.errors import ConflictError
 from inventory.models import StockItem
-
-from .world import World
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
 
 def test_consistent_data_has_no_violations():
-    world = World(units=5)
-    exchange_services.match_fulfil(match=world.accepted_offer(2), user=world.requester)
+    world = build_world(units=5)
+    exchange_services.match_fulfil(match=world.accepted_offer(2), user=world.users["owner"])
 
     assert invariant_violations() == []
 
 
 def test_checker_reports_a_quantity_changed_behind_the_ledger():
-    world = World(units=5)
-    StockItem.objects.filter(pk=world.stock.pk).update(quantity=7)
+    world = build_world(units=5)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(quantity=7)
 
-    assert invariant_violations() == [f"stock item {world.stock.pk}: quantity 7 but its ledger sums to 5"]
+    assert invariant_violations() == [f"stock item {world.other_stock.pk}: quantity 7 but its ledger sums to 5"]
 
 
 def test_checker_reports_a_reservation_no_match_holds():
-    world = World(units=5)
+    world = build_world(units=5)
     world.accepted_offer(2)
-    StockItem.objects.filter(pk=world.stock.pk).update(reserved=3)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(reserved=3)
 
-    assert invariant_violations() == [f"stock item {world.stock.pk}: reserved 3 but accepted or shipped matches hold 2"]
+    assert invariant_violations() == [
+        f"stock item {world.other_stock.pk}: reserved 3 but accepted or shipped matches hold 2"
+    ]
 
 
 def test_checker_reports_a_fulfilled_quantity_no_delivery_explains():
-    world = World(units=5)
-    part_request = world.request(quantity=4)
+    world = build_world(units=5)
+    part_request = world.new_request(quantity=4)
     type(part_request).objects.filter(pk=part_request.pk).update(quantity_fulfilled=1)
 
     assert invariant_violations() == [
@@ -54,45 +55,45 @@ def _random_step(rng, world, matches):
     action = rng.choice(actions)
     match = rng.choice(matches) if matches else None
     if action == "offer" or match is None:
-        part_request = world.request(quantity=rng.randint(1, 3))
+        part_request = world.new_request(quantity=rng.randint(1, 3))
         matches.append(
             exchange_services.match_approve(
                 match=exchange_services.match_offer_create(
                     part_request=part_request,
-                    user=world.source_member,
+                    user=world.users["other"],
                     price=Decimal("10"),
                     currency="USD",
                     lead_time_days=2,
                     quantity=1,
-                    stock_item=world.stock,
+                    stock_item=world.other_stock,
                 ),
-                user=world.admin,
+                user=world.users["admin"],
             )
         )
     elif action == "accept":
-        exchange_services.match_accept(match=match, user=world.requester)
+        exchange_services.match_accept(match=match, user=world.users["owner"])
     elif action == "fulfil":
-        exchange_services.match_fulfil(match=match, user=world.requester)
+        exchange_services.match_fulfil(match=match, user=world.users["owner"])
     elif action == "ship":
-        exchange_services.match_ship(match=match, user=world.source_member, note="truck")
+        exchange_services.match_ship(match=match, user=world.users["other"], note="truck")
     elif action == "cancel":
-        exchange_services.match_cancel(match=match, user=rng.choice([world.requester, world.admin]))
+        exchange_services.match_cancel(match=match, user=rng.choice([world.users["owner"], world.users["admin"]]))
     elif action == "decline":
-        exchange_services.match_decline(match=match, user=world.source_member)
+        exchange_services.match_decline(match=match, user=world.users["other"])
     elif action == "count":
-        world.stock.refresh_from_db()
+        world.other_stock.refresh_from_db()
         inventory_services.stock_set_quantity(
-            stock_item=world.stock,
-            quantity=max(0, world.stock.quantity + rng.randint(-2, 3)),
-            user=world.source_member,
+            stock_item=world.other_stock,
+            quantity=max(0, world.other_stock.quantity + rng.randint(-2, 3)),
+            user=world.users["other"],
         )
     else:
-        exchange_services.part_request_cancel(part_request=match.request, user=world.requester)
+        exchange_services.part_request_cancel(part_request=match.request, user=world.users["owner"])
 
 
 def test_invariants_hold_after_a_random_sequence_of_operations():
     rng = random.Random(20261125)
-    world = World(units=6)
+    world = build_world(units=6)
     matches = []
     refused = 0
 

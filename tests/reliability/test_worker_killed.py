@@ -15,9 +15,9 @@ from bench.invariants import invariant_violations
 from exchange.models import Match, MatchStatusChange, PartRequest
 from exchange.tasks import match_request
 from tests.factories import PlantFactory, stock_item
+from tests.world import build_world
 
 from .real_services import RELIABILITY_BROKER_URL, celery_publishing_to, requires_real_services
-from .world import World
 
 CELERY = Path(sys.executable).parent / "celery"
 WAIT_SECONDS = 60
@@ -114,11 +114,11 @@ def _sessions_waiting_on_a_lock():
 
 def test_request_gets_its_matches_once_after_the_worker_dies_mid_task(tmp_path):
     # given a request whose matching task waits in the broker, and two stores that hold the part
-    world = World(units=4)
+    world = build_world(units=4)
     other_store = stock_item(plant=PlantFactory(latitude=10.5, longitude=-66.9), part=world.part, quantity=1)
     redis.Redis.from_url(RELIABILITY_BROKER_URL).flushdb()
     with celery_publishing_to(RELIABILITY_BROKER_URL):
-        part_request = world.request(quantity=2)
+        part_request = world.new_request(quantity=2)
     log_path = tmp_path / "worker.log"
 
     with celery_worker(log_path) as worker:
@@ -134,7 +134,7 @@ def test_request_gets_its_matches_once_after_the_worker_dies_mid_task(tmp_path):
 
     matches = part_request.matches.order_by("stock_item_id")
     assert [(m.stock_item_id, m.quantity, m.status) for m in matches] == [
-        (world.stock.pk, 2, Match.Status.PROPOSED),
+        (world.other_stock.pk, 2, Match.Status.PROPOSED),
         (other_store.pk, 1, Match.Status.PROPOSED),
     ]
     assert MatchStatusChange.objects.filter(match__request=part_request).count() == 2
@@ -147,16 +147,16 @@ def _matched_at(part_request):
 
 
 def test_running_the_matching_task_twice_duplicates_nothing(tmp_path):
-    world = World(units=4)
+    world = build_world(units=4)
     redis.Redis.from_url(RELIABILITY_BROKER_URL).flushdb()
 
     with celery_worker(tmp_path / "worker.log"), celery_publishing_to(RELIABILITY_BROKER_URL):
-        part_request = world.request(quantity=2)
+        part_request = world.new_request(quantity=2)
         _wait_for(lambda: _matched_at(part_request) is not None, "the first matching run")
         first_run = _matched_at(part_request)
 
         match_request.delay(part_request.pk)
         _wait_for(lambda: _matched_at(part_request) != first_run, "the second matching run")
 
-    assert list(part_request.matches.values_list("stock_item", "quantity")) == [(world.stock.pk, 2)]
+    assert list(part_request.matches.values_list("stock_item", "quantity")) == [(world.other_stock.pk, 2)]
     assert MatchStatusChange.objects.filter(match__request=part_request).count() == 1
