@@ -7,8 +7,7 @@ from django.conf import settings
 from django.db import connections
 
 from exchange.models import Criticality, Match
-
-from .conftest import proposed_match
+from tests.factories import MatchFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,9 +55,9 @@ def run_action_on(page, match, action):
 
 def test_admin_approves_and_rejects_matches_in_the_review_queue(live_server, admin_user, browser_page):
     # given: three proposals waiting for review
-    to_approve = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
-    to_reject = proposed_match(criticality=Criticality.DEGRADED)
-    still_waiting = proposed_match(criticality=Criticality.PREVENTIVE)
+    to_approve = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
+    to_reject = MatchFactory(request__criticality=Criticality.DEGRADED)
+    still_waiting = MatchFactory(request__criticality=Criticality.PREVENTIVE)
     page = browser_page
 
     # when: the administrator logs in and lands on the queue

@@ -8,9 +8,7 @@ from exchange.catalogue import part_merge
 from exchange.models import Match, PartRequest
 from inventory.errors import ConflictError
 from inventory.models import Part, PartNumber, StockItem, StockMovement
-from tests.factories import PartFactory, PlantFactory, UserFactory, stock_item
-
-from .conftest import proposed_match
+from tests.factories import MatchFactory, PartFactory, PlantFactory, UserFactory, stock_item
 
 CHANGELIST = reverse("admin:inventory_part_changelist")
 
@@ -19,7 +17,7 @@ def test_merge_moves_numbers_stock_requests_and_matches_onto_the_kept_part(admin
     # given: the same bearing entered twice, each with stock and a request with its match
     kept = PartFactory(name="Bearing 6205", numbers=[("SKF", "6205-2RS")], import_price_usd=None)
     duplicate = PartFactory(name="Rodamiento 6205", numbers=[("FAG", "6205-2RSR"), ("SKF", "6205 2RS")])
-    match = proposed_match(part=duplicate)
+    match = MatchFactory(request__part=duplicate)
     moved_item = match.stock_item
 
     # when: the administrator picks the part to keep on the intermediate page

@@ -6,18 +6,17 @@ from django.utils import timezone
 
 from exchange import savings
 from exchange.models import Criticality, Match
-
-from .conftest import fulfilled_match, proposed_match
+from tests.factories import MatchFactory
 
 
 def test_dashboard_figures_equal_the_savings_service(admin_client, admin_user):
     # given: savings in two months, two open shortages and one proposal waiting
-    earlier = fulfilled_match(admin_user=admin_user, quantity=2)
+    earlier = MatchFactory(status__admin=admin_user, request__quantity=2, status=Match.Status.FULFILLED)
     Match.objects.filter(pk=earlier.pk).update(fulfilled_at=timezone.now() - timedelta(days=62))
-    fulfilled_match(admin_user=admin_user, quantity=3)
-    waiting = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
+    MatchFactory(status__admin=admin_user, request__quantity=3, status=Match.Status.FULFILLED)
+    waiting = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
     Match.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=4))
-    proposed_match(criticality=Criticality.PREVENTIVE)
+    MatchFactory(request__criticality=Criticality.PREVENTIVE)
 
     # when
     response = admin_client.get(reverse("admin:exchange_dashboard"))

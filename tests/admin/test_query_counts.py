@@ -3,9 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import PlantFactory, ShopFactory
-
-from .conftest import proposed_match
+from tests.factories import MatchFactory, PlantFactory, ShopFactory
 
 # Each proposal brings a part, a stock item with its ledger row, a request and a match: a row in every list.
 CHANGELISTS = [
@@ -23,7 +21,7 @@ def add_proposals(db):
 
     def add(count):
         for _ in range(count):
-            proposed_match(source_plant=source_plant, requester=requester)
+            MatchFactory(source_plant=source_plant, request__plant=requester)
 
     return add
 

@@ -2,13 +2,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from exchange.models import Match
-from tests.factories import ShopFactory, stock_item
-
-from .conftest import proposed_match
+from tests.factories import MatchFactory, ShopFactory, stock_item
 
 
 def test_rematch_action_finds_new_stock_for_the_request(admin_client):
-    match = proposed_match()
+    match = MatchFactory()
     newcomer = ShopFactory(name="Taller Nuevo")
     stock_item(plant=newcomer, part=match.request.part, quantity=4)
 
@@ -23,7 +21,7 @@ def test_rematch_action_finds_new_stock_for_the_request(admin_client):
 
 
 def test_request_page_lists_its_matches_best_first_and_its_history(admin_client):
-    match = proposed_match()
+    match = MatchFactory()
 
     page = admin_client.get(reverse("admin:exchange_partrequest_change", args=[match.request_id])).content.decode()
 
@@ -33,7 +31,7 @@ def test_request_page_lists_its_matches_best_first_and_its_history(admin_client)
 
 
 def test_editing_a_request_goes_through_the_service(admin_client):
-    part_request = proposed_match(quantity=2).request
+    part_request = MatchFactory(request__quantity=2).request
     url = reverse("admin:exchange_partrequest_change", args=[part_request.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}

@@ -7,9 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchange.models import Criticality, Match, MatchStatusChange
-from tests.factories import PartFactory, PlantFactory, ShopFactory
-
-from .conftest import proposed_match
+from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory
 
 CHANGELIST = reverse("admin:exchange_match_changelist")
 
@@ -28,10 +26,10 @@ def listed_ids(response):
 
 def test_queue_shows_proposals_stopped_production_first_then_oldest(admin_client, admin_user):
     # given
-    old_degraded = proposed_match(criticality=Criticality.DEGRADED)
-    new_degraded = proposed_match(criticality=Criticality.DEGRADED)
-    stopped = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
-    approved = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)
+    old_degraded = MatchFactory(request__criticality=Criticality.DEGRADED)
+    new_degraded = MatchFactory(request__criticality=Criticality.DEGRADED)
+    stopped = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
+    approved = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
     Match.objects.filter(pk=old_degraded.pk).update(created_at=timezone.now() - timedelta(days=5))
     admin_client.post(CHANGELIST, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [approved.pk]})
 
@@ -44,7 +42,7 @@ def test_queue_shows_proposals_stopped_production_first_then_oldest(admin_client
 
 
 def test_approve_action_approves_through_the_service_and_notifies(admin_client, django_capture_on_commit_callbacks):
-    match = proposed_match()
+    match = MatchFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(admin_client, "approve_selected", [match])
@@ -59,7 +57,7 @@ def test_approve_action_approves_through_the_service_and_notifies(admin_client, 
 
 
 def test_approve_action_reports_each_refusal_and_approves_the_rest(admin_client):
-    already_approved, waiting = proposed_match(), proposed_match()
+    already_approved, waiting = MatchFactory(), MatchFactory()
     run_action(admin_client, "approve_selected", [already_approved])
 
     response = run_action(admin_client, "approve_selected", [already_approved, waiting], listing="?status=all")
@@ -72,7 +70,7 @@ def test_approve_action_reports_each_refusal_and_approves_the_rest(admin_client)
 
 
 def test_reject_action_asks_for_a_reason_before_rejecting(admin_client):
-    match = proposed_match()
+    match = MatchFactory()
 
     page = run_action(admin_client, "reject_selected", [match])
     match.refresh_from_db()
@@ -87,7 +85,7 @@ def test_reject_action_asks_for_a_reason_before_rejecting(admin_client):
 
 
 def test_reject_with_a_blank_reason_rejects_nothing(admin_client):
-    match = proposed_match()
+    match = MatchFactory()
 
     response = run_action(admin_client, "reject_selected", [match], reason="   ")
 
@@ -97,7 +95,7 @@ def test_reject_with_a_blank_reason_rejects_nothing(admin_client):
 
 
 def test_change_page_is_a_read_only_record_with_explanation_links_and_history(admin_client):
-    match = proposed_match()
+    match = MatchFactory()
 
     page = admin_client.get(reverse("admin:exchange_match_change", args=[match.pk])).content.decode()
 
@@ -112,8 +110,8 @@ def test_change_page_is_a_read_only_record_with_explanation_links_and_history(ad
 @pytest.mark.parametrize("search", ["6205-2RS", "6205 2rs", "skf 62052rs", "6205"])
 def test_queue_is_searchable_by_any_brand_of_number_and_by_plant(admin_client, search):
     bearing = PartFactory(numbers=[("FAG", "6205-2RSR"), ("SKF", "6205-2RS")])
-    wanted = proposed_match(part=bearing, requester=PlantFactory(name="Sidor"))
-    other = proposed_match()
+    wanted = MatchFactory(request__part=bearing, request__plant=PlantFactory(name="Sidor"))
+    other = MatchFactory()
 
     by_number = listed_ids(admin_client.get(CHANGELIST, {"q": search}))
     by_plant = listed_ids(admin_client.get(CHANGELIST, {"q": "sidor"}))
@@ -123,8 +121,8 @@ def test_queue_is_searchable_by_any_brand_of_number_and_by_plant(admin_client, s
 
 
 def test_filters_by_source_state(admin_client):
-    in_zulia = proposed_match(source_plant=ShopFactory(state="Zulia"))
-    proposed_match(source_plant=ShopFactory(state="Lara"))
+    in_zulia = MatchFactory(source_plant=ShopFactory(state="Zulia"))
+    MatchFactory(source_plant=ShopFactory(state="Lara"))
 
     response = admin_client.get(CHANGELIST, {"source_plant__state": "Zulia"})
 

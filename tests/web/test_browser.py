@@ -3,8 +3,7 @@
 import pytest
 
 from exchange.models import Criticality
-from tests.admin.conftest import proposed_match
-from tests.factories import PartFactory
+from tests.factories import MatchFactory, PartFactory
 
 from .conftest import look_at, sign_in
 
@@ -13,13 +12,15 @@ pytestmark = pytest.mark.browser
 
 def test_a_member_signs_in_and_sees_the_plant_home(browser_page, member, plant, other_plant):
     # given: a stopped line waiting for a bearing, and a proposal the plant's store could serve elsewhere
-    proposed_match(
-        requester=plant,
+    MatchFactory(
+        request__plant=plant,
         source_plant=other_plant,
-        criticality=Criticality.PRODUCTION_STOPPED,
-        part=PartFactory(name="Rodamiento rígido de bolas 6205-2RS con un nombre muy largo de catálogo"),
+        request__criticality=Criticality.PRODUCTION_STOPPED,
+        request__part=PartFactory(name="Rodamiento rígido de bolas 6205-2RS con un nombre muy largo de catálogo"),
     )
-    proposed_match(requester=other_plant, source_plant=plant, part=PartFactory(name="Correa trapezoidal B-52"))
+    MatchFactory(
+        request__plant=other_plant, source_plant=plant, request__part=PartFactory(name="Correa trapezoidal B-52")
+    )
     page = browser_page
 
     # when

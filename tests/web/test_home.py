@@ -5,8 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exchange import services as exchange_services
 from exchange.models import Criticality
-from tests.admin.conftest import proposed_match
-from tests.factories import PartFactory
+from tests.factories import MatchFactory, PartFactory
 
 HOME_QUERIES = 8  # session, user, memberships, plant, waiting matches, shortages, their best sources, figures
 
@@ -20,7 +19,9 @@ def home_of(client) -> str:
 def test_each_side_sees_its_own_next_step_on_a_match(admin_user, plant, member, other_plant, other_member):
     from .conftest import signed_in
 
-    match = proposed_match(requester=plant, source_plant=other_plant, part=PartFactory(name="Rodamiento 6205"))
+    match = MatchFactory(
+        request__plant=plant, source_plant=other_plant, request__part=PartFactory(name="Rodamiento 6205")
+    )
     requester, source = signed_in(member), signed_in(other_member)
 
     # a proposal: the source quotes
@@ -40,8 +41,8 @@ def test_each_side_sees_its_own_next_step_on_a_match(admin_user, plant, member, 
 
 
 def test_open_shortages_come_production_stopped_first_with_their_best_source(plant, member_client, other_plant):
-    proposed_match(requester=plant, source_plant=other_plant, criticality=Criticality.PREVENTIVE)
-    proposed_match(requester=plant, source_plant=other_plant, criticality=Criticality.PRODUCTION_STOPPED)
+    MatchFactory(request__plant=plant, source_plant=other_plant, request__criticality=Criticality.PREVENTIVE)
+    MatchFactory(request__plant=plant, source_plant=other_plant, request__criticality=Criticality.PRODUCTION_STOPPED)
 
     page = home_of(member_client)
 
@@ -58,7 +59,7 @@ def test_a_shortage_without_a_source_says_so(plant, member):
 
 
 def test_the_home_shows_only_the_acting_plants_shortages(plant, other_plant, other_client):
-    proposed_match(requester=plant, source_plant=other_plant, part=PartFactory(name="Sello ajeno"))
+    MatchFactory(request__plant=plant, source_plant=other_plant, request__part=PartFactory(name="Sello ajeno"))
 
     page = home_of(other_client)
 
@@ -69,12 +70,12 @@ def test_the_home_shows_only_the_acting_plants_shortages(plant, other_plant, oth
 def test_the_home_costs_the_same_queries_whatever_its_rows(
     plant, member_client, other_plant, django_assert_max_num_queries
 ):
-    proposed_match(requester=plant, source_plant=other_plant)
+    MatchFactory(request__plant=plant, source_plant=other_plant)
     with CaptureQueriesContext(connection) as few:
         home_of(member_client)
 
     for _ in range(12):
-        proposed_match(requester=plant, source_plant=other_plant)
+        MatchFactory(request__plant=plant, source_plant=other_plant)
     with django_assert_max_num_queries(HOME_QUERIES):
         page = home_of(member_client)
 
