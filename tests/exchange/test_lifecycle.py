@@ -17,79 +17,38 @@ from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
 from inventory.models import Material, StockItem, StockMovement
 from inventory.services import NumberSpec, part_create
-from tests.factories import MembershipFactory, PlantFactory, ShopFactory, UserFactory, capability, stock_item
+from tests.factories import STEPS_TO, MembershipFactory, PlantFactory, ShopFactory, capability, stock_item
 
 S = Match.Status
 
 
 @pytest.fixture
-def world(db, django_capture_on_commit_callbacks):
-    requester_plant = PlantFactory(name="Maquinarias Barinas", state="Barinas", latitude=8.62, longitude=-70.21)
-    source_plant = PlantFactory(
-        name="CVG Carbonorca", state="Bolívar", sector="aluminium", latitude=8.29, longitude=-62.72
-    )
-    requester = MembershipFactory(plant=requester_plant).user
-    source_user = MembershipFactory(plant=source_plant).user
-    bystander = MembershipFactory(plant=PlantFactory(name="Elsewhere")).user
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    part = part_create(
-        user=SYSTEM,
-        name="Bearing 6205",
-        import_price_usd=Decimal("42.00"),
-        numbers=[NumberSpec("FAG", "6205-2RSR"), NumberSpec("generic", "6205-2RS")],
-    )
-    item = stock_item(plant=source_plant, part=part, quantity=10)
-    with django_capture_on_commit_callbacks(execute=True):
-        part_request = services.part_request_create(
-            plant=requester_plant, user=requester, number="FAG 6205 2RSR", quantity=3, criticality="production_stopped"
-        )
-    match = part_request.matches.get()
-    return {
-        "requester": requester,
-        "source_user": source_user,
-        "bystander": bystander,
-        "admin": admin,
-        "request": part_request,
-        "match": match,
-        "item": item,
-        "part": part,
-    }
+def world(make_world):
+    return make_world(units=10, quantity=3, import_price_usd=Decimal("42.00"))
 
 
 def act(world, action, match=None):
     """Perform one lifecycle action as the party the contract gives it to."""
-    match = match or world["match"]
+    match = match or world.match
     calls = {
-        "approve": lambda: services.match_approve(match=match, user=world["admin"]),
-        "reject": lambda: services.match_reject(match=match, user=world["admin"], reason="Wrong bearing"),
+        "approve": lambda: services.match_approve(match=match, user=world.users["admin"]),
+        "reject": lambda: services.match_reject(match=match, user=world.users["admin"], reason="Wrong bearing"),
         "quote": lambda: services.match_quote(
-            match=match, user=world["source_user"], price=Decimal("150"), currency="VES", lead_time_days=3
+            match=match, user=world.users["other"], price=Decimal("150"), currency="VES", lead_time_days=3
         ),
-        "accept": lambda: services.match_accept(match=match, user=world["requester"]),
-        "ship": lambda: services.match_ship(match=match, user=world["source_user"], note="MRW 123"),
-        "fulfil": lambda: services.match_fulfil(match=match, user=world["requester"]),
-        "decline": lambda: services.match_decline(match=match, user=world["requester"]),
-        "cancel": lambda: services.match_cancel(match=match, user=world["requester"]),
+        "accept": lambda: services.match_accept(match=match, user=world.users["owner"]),
+        "ship": lambda: services.match_ship(match=match, user=world.users["other"], note="MRW 123"),
+        "fulfil": lambda: services.match_fulfil(match=match, user=world.users["owner"]),
+        "decline": lambda: services.match_decline(match=match, user=world.users["owner"]),
+        "cancel": lambda: services.match_cancel(match=match, user=world.users["owner"]),
     }
     return calls[action]()
 
 
-PATH_TO = {
-    S.PROPOSED: [],
-    S.APPROVED: ["approve"],
-    S.REJECTED: ["reject"],
-    S.ACCEPTED: ["approve", "quote", "accept"],
-    S.SHIPPED: ["approve", "quote", "accept", "ship"],
-    S.FULFILLED: ["approve", "quote", "accept", "fulfil"],
-    S.DECLINED: ["approve", "decline"],
-    S.CANCELLED: ["approve", "quote", "accept", "cancel"],
-}
-
-
 def bring_to(world, status):
-    for action in PATH_TO[status]:
+    for action in STEPS_TO[status]:
         act(world, action)
-    match = Match.objects.get(pk=world["match"].pk)
+    match = Match.objects.get(pk=world.match.pk)
     assert match.status == status
     return match
 
@@ -125,14 +84,14 @@ def test_every_allowed_transition_moves_the_match_and_records_who(world, status,
     last = match.history.last()
     assert (last.from_status, last.to_status) == (status, match.status)
     assert last.user is not None and last.at is not None
-    assert_ledger_holds(world["item"])
+    assert_ledger_holds(world.other_stock)
 
 
 @pytest.mark.parametrize("status, action", FORBIDDEN)
 def test_every_forbidden_transition_is_refused_and_changes_nothing(world, status, action):
     match = bring_to(world, status)
     history = match.history.count()
-    item_before = StockItem.objects.values("quantity", "reserved").get(pk=world["item"].pk)
+    item_before = StockItem.objects.values("quantity", "reserved").get(pk=world.other_stock.pk)
 
     with pytest.raises(TransitionNotAllowed):
         act(world, action, match)
@@ -140,12 +99,12 @@ def test_every_forbidden_transition_is_refused_and_changes_nothing(world, status
     match.refresh_from_db()
     assert match.status == status
     assert match.history.count() == history
-    assert StockItem.objects.values("quantity", "reserved").get(pk=world["item"].pk) == item_before
+    assert StockItem.objects.values("quantity", "reserved").get(pk=world.other_stock.pk) == item_before
 
 
 def test_quote_is_allowed_only_before_acceptance(world):
     for status in (S.ACCEPTED, S.REJECTED, S.DECLINED):
-        match = Match.objects.get(pk=world["match"].pk)
+        match = Match.objects.get(pk=world.match.pk)
         Match.objects.filter(pk=match.pk).update(status=status)
         with pytest.raises(TransitionNotAllowed):
             act(world, "quote", match)
@@ -161,24 +120,24 @@ def test_accept_needs_a_quote(world):
 def test_accept_reserves_and_refuses_when_the_units_are_gone(world):
     act(world, "approve")
     act(world, "quote")
-    StockItem.objects.filter(pk=world["item"].pk).update(reserved=9)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(reserved=9)
 
     with pytest.raises(InsufficientStock):
         act(world, "accept")
 
-    match = Match.objects.get(pk=world["match"].pk)
+    match = Match.objects.get(pk=world.match.pk)
     assert match.status == S.APPROVED
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 9
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 9
 
 
 def test_cancel_releases_the_reservation(world):
     match = bring_to(world, S.ACCEPTED)
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 3
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 3
 
     act(world, "cancel", match)
 
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 0
-    assert_ledger_holds(world["item"])
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 0
+    assert_ledger_holds(world.other_stock)
 
 
 def test_a_shipped_match_can_be_cancelled_only_by_an_administrator(world):
@@ -186,11 +145,11 @@ def test_a_shipped_match_can_be_cancelled_only_by_an_administrator(world):
     with pytest.raises(TransitionNotAllowed):
         act(world, "cancel", match)
 
-    services.match_cancel(match=match, user=world["admin"], note="Lost in transit")
+    services.match_cancel(match=match, user=world.users["admin"], note="Lost in transit")
 
     match.refresh_from_db()
     assert match.status == S.CANCELLED
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 0
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 0
 
 
 def test_fulfil_moves_units_out_through_the_ledger_and_counts_the_dollars(world):
@@ -199,11 +158,11 @@ def test_fulfil_moves_units_out_through_the_ledger_and_counts_the_dollars(world)
     act(world, "fulfil", match)
 
     match.refresh_from_db()
-    item = StockItem.objects.get(pk=world["item"].pk)
-    part_request = PartRequest.objects.get(pk=world["request"].pk)
+    item = StockItem.objects.get(pk=world.other_stock.pk)
+    part_request = PartRequest.objects.get(pk=world.request.pk)
     assert (item.quantity, item.reserved) == (7, 0)
     out = item.movements.get(reason=StockMovement.Reason.TRANSFER_OUT)
-    assert (out.delta, out.match, out.user) == (-3, match.pk, world["requester"])
+    assert (out.delta, out.match, out.user) == (-3, match.pk, world.users["owner"])
     assert match.usd_avoided == Decimal("126.00")
     assert part_request.quantity_fulfilled == 3
     assert part_request.status == PartRequest.Status.FULFILLED
@@ -216,8 +175,8 @@ def test_fulfil_moves_units_out_through_the_ledger_and_counts_the_dollars(world)
 def test_partial_fulfilment_leaves_the_request_open(world):
     act(world, "approve")
     services.match_quote(
-        match=world["match"],
-        user=world["source_user"],
+        match=world.match,
+        user=world.users["other"],
         price=Decimal("80"),
         currency="USD",
         lead_time_days=2,
@@ -226,15 +185,15 @@ def test_partial_fulfilment_leaves_the_request_open(world):
     act(world, "accept")
     act(world, "fulfil")
 
-    part_request = PartRequest.objects.get(pk=world["request"].pk)
+    part_request = PartRequest.objects.get(pk=world.request.pk)
     assert (part_request.quantity_fulfilled, part_request.status) == (2, PartRequest.Status.OPEN)
 
 
 def test_quote_refuses_more_units_than_needed_or_held(world):
     with pytest.raises(ValidationError) as error:
         services.match_quote(
-            match=world["match"],
-            user=world["source_user"],
+            match=world.match,
+            user=world.users["other"],
             price=Decimal("1"),
             currency="USD",
             lead_time_days=1,
@@ -243,7 +202,7 @@ def test_quote_refuses_more_units_than_needed_or_held(world):
     assert "quantity" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.match_quote(
-            match=world["match"], user=world["source_user"], price=Decimal("1"), currency="EUR", lead_time_days=1
+            match=world.match, user=world.users["other"], price=Decimal("1"), currency="EUR", lead_time_days=1
         )
     assert "currency" in error.value.message_dict
 
@@ -251,35 +210,35 @@ def test_quote_refuses_more_units_than_needed_or_held(world):
 def test_cancelling_a_request_declines_open_matches_and_releases_reservations(world):
     accepted = bring_to(world, S.ACCEPTED)
     other_plant = PlantFactory(name="Other store")
-    other_item = stock_item(plant=other_plant, part=world["part"], quantity=5)
-    engine.part_request_match(part_request_id=world["request"].pk)
+    other_item = stock_item(plant=other_plant, part=world.part, quantity=5)
+    engine.part_request_match(part_request_id=world.request.pk)
     proposed = Match.objects.get(stock_item=other_item)
 
-    services.part_request_cancel(part_request=world["request"], user=world["requester"])
+    services.part_request_cancel(part_request=world.request, user=world.users["owner"])
 
     accepted.refresh_from_db()
     proposed.refresh_from_db()
     assert accepted.status == S.CANCELLED
     assert proposed.status == S.DECLINED
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 0
-    assert PartRequest.objects.get(pk=world["request"].pk).status == PartRequest.Status.CANCELLED
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 0
+    assert PartRequest.objects.get(pk=world.request.pk).status == PartRequest.Status.CANCELLED
 
 
 def test_only_the_parties_may_act(world):
     with pytest.raises(PermissionDenied):
-        services.match_approve(match=world["match"], user=world["requester"])
+        services.match_approve(match=world.match, user=world.users["owner"])
     act(world, "approve")
     with pytest.raises(PermissionDenied):
         services.match_quote(
-            match=world["match"], user=world["requester"], price=Decimal("1"), currency="USD", lead_time_days=1
+            match=world.match, user=world.users["owner"], price=Decimal("1"), currency="USD", lead_time_days=1
         )
     act(world, "quote")
     with pytest.raises(PermissionDenied):
-        services.match_accept(match=world["match"], user=world["source_user"])
+        services.match_accept(match=world.match, user=world.users["other"])
     with pytest.raises(PermissionDenied):
-        services.match_decline(match=world["match"], user=world["bystander"])
+        services.match_decline(match=world.match, user=world.users["shop"])
     with pytest.raises(PermissionDenied):
-        services.part_request_cancel(part_request=world["request"], user=world["bystander"])
+        services.part_request_cancel(part_request=world.request, user=world.users["shop"])
 
 
 # Requests
@@ -342,19 +301,19 @@ def test_a_plant_member_cannot_post_for_another_plant(db):
 def test_requests_past_their_date_and_grace_expire_and_release(world, settings):
     settings.REQUEST_EXPIRY_GRACE_DAYS = 7
     bring_to(world, S.ACCEPTED)
-    PartRequest.objects.filter(pk=world["request"].pk).update(needed_by=timezone.localdate() - timedelta(days=8))
+    PartRequest.objects.filter(pk=world.request.pk).update(needed_by=timezone.localdate() - timedelta(days=8))
 
     assert services.part_requests_expire() == 1
     assert services.part_requests_expire() == 0
 
-    assert PartRequest.objects.get(pk=world["request"].pk).status == PartRequest.Status.EXPIRED
-    assert Match.objects.get(pk=world["match"].pk).status == S.CANCELLED
-    assert StockItem.objects.get(pk=world["item"].pk).reserved == 0
+    assert PartRequest.objects.get(pk=world.request.pk).status == PartRequest.Status.EXPIRED
+    assert Match.objects.get(pk=world.match.pk).status == S.CANCELLED
+    assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 0
 
 
 def test_requests_within_their_grace_period_stay_open(world, settings):
     settings.REQUEST_EXPIRY_GRACE_DAYS = 7
-    PartRequest.objects.filter(pk=world["request"].pk).update(needed_by=timezone.localdate() - timedelta(days=6))
+    PartRequest.objects.filter(pk=world.request.pk).update(needed_by=timezone.localdate() - timedelta(days=6))
 
     assert services.part_requests_expire() == 0
 
@@ -368,7 +327,7 @@ def test_a_shop_offers_its_capability_on_an_open_request(world):
     turning = capability(plant=shop, process="turning")
 
     offer = services.match_offer_create(
-        part_request=world["request"],
+        part_request=world.request,
         user=shop_user,
         capability=turning,
         price=Decimal("90"),
@@ -380,8 +339,8 @@ def test_a_shop_offers_its_capability_on_an_open_request(world):
     assert offer.is_quoted and offer.quantity == 3
     with pytest.raises(PermissionDenied):
         services.match_offer_create(
-            part_request=world["request"],
-            user=world["requester"],
+            part_request=world.request,
+            user=world.users["owner"],
             capability=turning,
             price=Decimal("1"),
             currency="USD",
@@ -394,7 +353,7 @@ def test_an_offer_of_stock_must_be_the_requested_part(world):
     user = MembershipFactory(plant=wrong.plant).user
     with pytest.raises(ValidationError) as error:
         services.match_offer_create(
-            part_request=world["request"],
+            part_request=world.request,
             user=user,
             stock_item=wrong,
             price=Decimal("1"),
@@ -407,22 +366,26 @@ def test_an_offer_of_stock_must_be_the_requested_part(world):
 # Notifications
 
 
+def mailed_to():
+    return {email for message in mail.outbox for email in message.to}
+
+
 def test_notifications_go_to_the_other_plant_only_after_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         act(world, "approve")
-    approved_to = {email for message in mail.outbox for email in message.to}
-    assert approved_to == {world["requester"].email, world["source_user"].email}
+    requesting_plant = {world.users[role].email for role in ("owner", "member", "admin_member")}
+    assert mailed_to() == requesting_plant | {world.users["other"].email}
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         act(world, "quote")
-    assert [message.to for message in mail.outbox] == [[world["requester"].email]]
+    assert mailed_to() == requesting_plant
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         act(world, "accept")
-    assert [message.to for message in mail.outbox] == [[world["source_user"].email]]
-    assert world["bystander"].email not in {email for message in mail.outbox for email in message.to}
+    assert [message.to for message in mail.outbox] == [[world.users["other"].email]]
+    assert world.users["shop"].email not in {email for message in mail.outbox for email in message.to}
 
 
 def test_a_rolled_back_accept_sends_nothing(world, django_capture_on_commit_callbacks):
@@ -436,17 +399,17 @@ def test_a_rolled_back_accept_sends_nothing(world, django_capture_on_commit_call
 
     assert callbacks == []
     assert mail.outbox == []
-    assert Match.objects.get(pk=world["match"].pk).status == S.APPROVED
+    assert Match.objects.get(pk=world.match.pk).status == S.APPROVED
 
 
 def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, django_capture_on_commit_callbacks):
     holder = PlantFactory(name="Holder", latitude=8.6, longitude=-70.2)
     holder_user = MembershipFactory(plant=holder).user
-    held = stock_item(plant=holder, part=world["part"], quantity=2)
+    held = stock_item(plant=holder, part=world.part, quantity=2)
 
     with django_capture_on_commit_callbacks(execute=True):
         offer = services.match_offer_create(
-            part_request=world["request"],
+            part_request=world.request,
             user=holder_user,
             stock_item=held,
             price=Decimal("20"),
@@ -462,19 +425,19 @@ def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, 
 
 
 def test_acting_on_a_proposal_the_engine_withdrew_meanwhile_is_a_conflict(world):
-    loaded = Match.objects.get(pk=world["match"].pk)
+    loaded = Match.objects.get(pk=world.match.pk)
     Match.objects.filter(pk=loaded.pk).delete()
 
     with pytest.raises(TransitionNotAllowed):
         services.match_quote(
-            match=loaded, user=world["source_user"], price=Decimal("1"), currency="USD", lead_time_days=1
+            match=loaded, user=world.users["other"], price=Decimal("1"), currency="USD", lead_time_days=1
         )
 
 
 def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, settings):
     act(world, "quote")
-    StockItem.objects.filter(pk=world["item"].pk).update(exchangeable=False)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(exchangeable=False)
 
-    engine.part_request_match(part_request_id=world["request"].pk)
+    engine.part_request_match(part_request_id=world.request.pk)
 
-    assert Match.objects.filter(pk=world["match"].pk, status=S.PROPOSED).exists()
+    assert Match.objects.filter(pk=world.match.pk, status=S.PROPOSED).exists()
