@@ -118,16 +118,34 @@ def test_a_capability_added_in_the_admin_goes_through_the_service(admin_client, 
     assert callbacks, "the matching engine is told of the new capability"
 
 
-def test_offer_and_withdraw_actions_change_exchangeability(admin_client):
-    item = stock_item(quantity=5)
-
-    admin_client.post(
+def exchange_action(admin_client, action, items):
+    return admin_client.post(
         reverse("admin:inventory_stockitem_changelist"),
-        {"action": "mark_not_exchangeable", ACTION_CHECKBOX_NAME: [item.pk]},
+        {"action": action, ACTION_CHECKBOX_NAME: [item.pk for item in items]},
     )
 
-    item.refresh_from_db()
-    assert item.exchangeable is False
+
+def exchangeable(*items):
+    return [StockItem.objects.get(pk=item.pk).exchangeable for item in items]
+
+
+def test_the_withdraw_action_takes_only_the_selected_items_off_the_exchange(admin_client):
+    selected, left_alone = stock_item(quantity=5), stock_item(quantity=2)
+
+    response = exchange_action(admin_client, "mark_not_exchangeable", [selected])
+
+    assert response.status_code == 302
+    assert exchangeable(selected, left_alone) == [False, True]
+
+
+def test_the_offer_action_puts_only_the_selected_withdrawn_items_back_on_the_exchange(admin_client):
+    selected, left_alone = stock_item(quantity=5), stock_item(quantity=2)
+    exchange_action(admin_client, "mark_not_exchangeable", [selected, left_alone])
+
+    response = exchange_action(admin_client, "mark_exchangeable", [selected])
+
+    assert response.status_code == 302
+    assert exchangeable(selected, left_alone) == [True, False]
 
 
 def test_a_capability_added_on_the_plant_page_goes_through_the_service(
