@@ -6,13 +6,15 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from exchange import notifications, selectors, services, tasks
+from exchange import engine, notifications, selectors, services, tasks
 from exchange.models import Match, MatchStatusChange, Notification, PartRequest
+from inventory.models import StockItem
 from tests.factories import (
     MembershipFactory,
     NotificationFactory,
     PlantFactory,
     capability,
+    stock_item,
 )
 
 K = Notification.Kind
@@ -170,9 +172,16 @@ def test_proposals_tell_the_requesting_plant_once_per_request_and_run(world):
 
 
 def test_proposals_withdrawn_or_reviewed_before_the_task_runs_are_not_announced(world):
+    # given: a second proposal, withdrawn by the engine once its stock leaves the exchange; the first one approved
+    spare = stock_item(plant=world.shop, part=world.part, quantity=2)
+    engine.part_request_match(part_request_id=world.request.pk)
+    withdrawn = Match.objects.get(request=world.request, stock_item=spare)
+    StockItem.objects.filter(pk=spare.pk).update(exchangeable=False)
+    engine.part_request_match(part_request_id=world.request.pk)
+    assert not Match.objects.filter(pk=withdrawn.pk).exists()
     services.match_approve(match=world.match, user=world.users["admin"])
 
-    assert notifications.proposals_notify([world.match.pk]) == 0
+    assert notifications.proposals_notify([world.match.pk, withdrawn.pk]) == 0
     assert not Notification.objects.filter(kind=K.PROPOSED).exists()
 
 

@@ -279,8 +279,9 @@ def test_a_request_described_only_in_words_is_saved_but_gets_no_engine_matches(d
         part_request = services.part_request_create(
             plant=plant, user=user, description="Impulsor de bomba de 6 álabes", quantity=1, criticality="degraded"
         )
-    assert part_request.part is None
-    assert not part_request.matches.exists()
+    saved = PartRequest.objects.get(pk=part_request.pk)
+    assert (saved.part, saved.description, saved.status) == (None, "Impulsor de bomba de 6 álabes", "open")
+    assert not saved.matches.exists()
 
 
 def test_a_request_needs_a_part_a_number_or_a_description(db):
@@ -440,4 +441,6 @@ def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, set
 
     engine.part_request_match(part_request_id=world.request.pk)
 
-    assert Match.objects.filter(pk=world.match.pk, status=S.PROPOSED).exists()
+    kept = Match.objects.get(pk=world.match.pk)
+    assert kept.status == S.PROPOSED
+    assert (kept.quote_price, kept.quote_currency, kept.quote_lead_time_days) == (Decimal("150.00"), "VES", 3)
