@@ -12,12 +12,6 @@ IMPORT_URL = "/admin/inventory/stockitem/import/"
 CSV_FORMAT = "0"
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def csv_upload(content: str):
     return SimpleUploadedFile("stock.csv", content.encode("utf-8"), content_type="text/csv")
 
