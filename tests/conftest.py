@@ -12,6 +12,7 @@ def api_client():
 
 @pytest.fixture
 def admin_user(db):
+    """The administrator pytest-django's ``admin_client`` signs in as."""
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
@@ -36,13 +37,6 @@ def shop_member(shop):
 
 
 requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    """Django's test client signed in to the admin as ``admin_user``."""
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.fixture
