@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import Membership, Part, PartNumber, Plant
+from .models import Material, Membership, Part, PartNumber, Plant
 from .normalization import normalize_code
 
 
@@ -85,3 +85,19 @@ def managed_plant_ids_for_user(user) -> set[int]:
 def user_is_member(user, plant: Plant | int) -> bool:
     plant_id = plant if isinstance(plant, int) else plant.pk
     return bool(user and user.is_authenticated and Membership.objects.filter(user=user, plant_id=plant_id).exists())
+
+
+def part_with_numbers_by_number(text: str) -> Part | None:
+    """The part a written number names, with all its brands' numbers loaded; None if unknown. Two queries."""
+    part_id = part_ids_by_numbers([text]).get(text)
+    if part_id is None:
+        return None
+    return Part.objects.prefetch_related("numbers").filter(pk=part_id).first()
+
+
+def material_find_by_designation(text: str) -> Material | None:
+    """The material grade any of its designations names ("AISI 1045", "c45", "1.0503"), compared normalized."""
+    normalized = normalize_code(text)
+    if not normalized:
+        return None
+    return Material.objects.filter(designations__normalized=normalized).first()
