@@ -4,7 +4,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Min, Prefetch, Q, QuerySet, Value, When
 
 from inventory import access
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
@@ -19,7 +19,7 @@ from .matching import (
     capability_serves,
     source_key,
 )
-from .models import Criticality, Match, MatchStatusChange, PartRequest, RequestStatusChange
+from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestStatusChange
 from .sql import fetch, placeholders
 from .transitions import OPEN_STATUSES
 
@@ -476,3 +476,30 @@ def match_for_page(*, match_id: int, user) -> Match:
 
 def _history_with_users(model):
     return model.objects.select_related("user").order_by("at", "id")
+
+
+# Notifications
+
+
+def notifications_for(user, *, plant_id: int | None = None, limit: int | None = None) -> QuerySet:
+    """The user's notifications, unread first, then newest; each renders its text with no further query."""
+    if not user or not user.is_authenticated:
+        return Notification.objects.none()
+    notifications = (
+        Notification.objects.filter(user=user)
+        .select_related("plant", "request__plant", "request__part", "match__source_plant")
+        .alias(unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
+        .order_by("-unread", "-at", "-id")
+    )
+    if plant_id is not None:
+        notifications = notifications.filter(plant_id=plant_id)
+    return notifications if limit is None else notifications[:limit]
+
+
+def unread_notification_count(user, plant_id: int | None = None) -> int:
+    if not user or not user.is_authenticated:
+        return 0
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if plant_id is not None:
+        unread = unread.filter(plant_id=plant_id)
+    return unread.count()

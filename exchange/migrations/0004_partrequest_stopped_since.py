@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0002_match_drop_redundant_indexes'),
+        ('exchange', '0003_notifications_and_request_photos'),
         ('inventory', '0003_capability_process_limits_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
