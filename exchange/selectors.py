@@ -441,11 +441,13 @@ def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) 
 
 
 def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
-    """The request as its page shows it, if the user may see it (else PartRequest.DoesNotExist). Three queries."""
+    """The request as its page shows it, if the user may see it (else PartRequest.DoesNotExist). Four queries."""
     return (
         part_requests_visible_to(user)
         .select_related("plant", "part", "material", "created_by")
-        .prefetch_related("part__numbers", Prefetch("history", queryset=_history_with_users(RequestStatusChange)))
+        .prefetch_related(
+            "part__numbers", "photos", Prefetch("history", queryset=_history_with_users(RequestStatusChange))
+        )
         .get(pk=part_request_id)
     )
 
