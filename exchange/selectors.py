@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Mi
 from inventory import access
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
-from inventory.selectors import interchangeable_parts, plant_ids_for_user
+from inventory.selectors import interchangeable_parts
 
 from .matching import (
     CapabilityCandidate,
@@ -358,9 +358,9 @@ def open_requests_for_capability(capability: Capability) -> QuerySet:
 
 def matches_visible_to(user) -> QuerySet:
     matches = Match.objects.all()
-    if user.is_staff:
+    if access.is_administrator(user):
         return matches
-    plant_ids = plant_ids_for_user(user)
+    plant_ids = access.plant_ids_acted_for(user)
     return matches.filter(Q(request__plant_id__in=plant_ids) | Q(source_plant_id__in=plant_ids))
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from exchange import services
 from exchange.models import Criticality, Match, PartRequest, RequestPhoto
+from inventory import access
 from inventory.services import material_create
 from tests.factories import PartFactory, image_upload, stock_item
 from web.models import FormSubmission
@@ -177,7 +178,9 @@ def test_the_lookup_is_for_signed_in_members(client, db):
 
 
 def test_a_description_with_measurements_material_and_processes_is_posted(member_client, db):
-    steel = material_create(name="Acero 1045", family="carbon_steel", designations=["AISI 1045", "C45"])
+    steel = material_create(
+        name="Acero 1045", family="carbon_steel", designations=["AISI 1045", "C45"], user=access.SYSTEM
+    )
 
     member_client.post(
         "/requests/new/",
