@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from exchange import selectors, services
@@ -20,20 +21,27 @@ from ..once import create_once
 from ..request_forms import NoteForm, ShortageForm, add_service_errors
 from .matches import action_forms, allowed, members_and_administrators
 
+# The list's filter, each status named for the shortages it shows.
+STATUS_FILTER = {
+    PartRequest.Status.OPEN: pgettext_lazy("shortages", "Open"),
+    PartRequest.Status.FULFILLED: pgettext_lazy("shortages", "Fulfilled"),
+    PartRequest.Status.CANCELLED: pgettext_lazy("shortages", "Cancelled"),
+    PartRequest.Status.EXPIRED: pgettext_lazy("shortages", "Expired"),
+}
+
 
 @acting_plant_required
 @require_GET
 def request_list(request):
-    statuses = dict(PartRequest.Status.choices)
     status = request.GET.get("status", PartRequest.Status.OPEN)
-    if status not in statuses:
+    if status not in STATUS_FILTER:
         status = PartRequest.Status.OPEN
     today = timezone.localdate()
     part_requests = selectors.plant_part_requests(plant_id=request.acting.plant.pk, status=status, today=today)
     return render(
         request,
         "web/requests/list.html",
-        {"part_requests": part_requests, "status": status, "statuses": statuses.items(), "today": today},
+        {"part_requests": part_requests, "status": status, "statuses": STATUS_FILTER.items()},
     )
 
 
