@@ -54,6 +54,7 @@ def test_the_page_shows_the_source_quantity_quote_explanation_and_history(member
     assert "Historial" in page and "admin" in page  # who approved
     assert f'href="/requests/{quoted.request_id}/"' in page
     assert f'action="/matches/{quoted.pk}/accept/"' in page
+    assert 'id="decline"' in page and f'action="/matches/{quoted.pk}/decline/"' in page
 
 
 @pytest.mark.parametrize(

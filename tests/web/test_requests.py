@@ -249,6 +249,7 @@ def test_photos_are_posted_with_the_shortage_and_shown_as_thumbnails(member_clie
     page = member_client.get(response["Location"]).content.decode()
     photo = part_request.photos.first()
     assert f'<a href="{photo.image.url}"><img src="{photo.thumbnail.url}"' in page
+    assert f'<a href="{part_request.photos.last().image.url}">Foto 2</a>' in page  # one thumbnail: the budget
 
 
 def test_a_bad_photo_posts_nothing_and_says_so_beside_the_photos(member_client, media_root):
@@ -312,7 +313,7 @@ def test_the_requester_sees_the_actions_the_match_allows(
     match, *_ = with_sources(shortage, other_plant)
     page = member_client.get(f"/requests/{shortage.pk}/").content.decode()
     assert f'action="/matches/{match.pk}/accept/"' not in page  # proposed: not yet approved and quoted
-    assert f'action="/matches/{match.pk}/decline/"' in page
+    assert f'href="/matches/{match.pk}/#decline"' in page  # the reason is asked on the match's page
 
     services.match_approve(match=match, user=admin_user)
     services.match_quote(match=match, user=other_member, price="30", currency="USD", lead_time_days=2)
