@@ -429,3 +429,16 @@ def test_pages_are_spanish_by_default_and_english_on_request(shortage, member):
     assert "Fuentes encontradas" in client.get(f"/requests/{shortage.pk}/").content.decode()
     client.post("/i18n/setlang/", {"language": "en"})
     assert "Sources found" in client.get(f"/requests/{shortage.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/requests/99999999999999999999/",
+        "/matches/99999999999999999999/",
+        "/requests/new/lookup/?number=%00%FF" + "9" * 500,
+        "/requests/?status=%00",
+    ],
+)
+def test_odd_addresses_are_answered_without_a_server_error(member_client, address):
+    assert member_client.get(address).status_code in (200, 404)
