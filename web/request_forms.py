@@ -169,6 +169,12 @@ class ShortageForm(OnceForm):
         return fields
 
 
+class NumberLookupForm(forms.Form):
+    """The number as it is typed, checked as the shortage form checks it (no NUL, at most 120 characters)."""
+
+    number = ShortageForm.base_fields["number"]
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})

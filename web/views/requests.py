@@ -18,7 +18,7 @@ from inventory.selectors import part_with_numbers_by_number
 
 from ..acting import acting_plant_required
 from ..once import create_once
-from ..request_forms import NoteForm, ShortageForm, add_service_errors
+from ..request_forms import NoteForm, NumberLookupForm, ShortageForm, add_service_errors
 from .matches import action_forms, allowed, members_and_administrators
 
 # The list's filter, each status named for the shortages it shows.
@@ -69,23 +69,21 @@ def request_new(request):
             add_service_errors(form, error)
         else:
             return redirect(url)
-    number = form["number"].value() or ""
-    return render(
-        request,
-        "web/requests/new.html",
-        {"form": form, "number": number.strip(), "found": _lookup(number) if form.is_bound else None},
-    )
+    # What the catalogue knows of the number sent, as the script would have shown it; only a clean number is looked up.
+    number = form.cleaned_data.get("number", "") if form.is_bound else ""
+    return render(request, "web/requests/new.html", {"form": form, "number": number, "found": _lookup(number)})
 
 
 def _lookup(number):
-    return part_with_numbers_by_number(number) if number.strip() else None
+    return part_with_numbers_by_number(number) if number else None
 
 
 @acting_plant_required
 @require_GET
 def request_new_lookup(request):
     """The fragment the number field's script shows as a number is typed: the part found, or that it is unknown."""
-    number = request.GET.get("number", "").strip()[:120]
+    form = NumberLookupForm(request.GET)
+    number = form.cleaned_data["number"] if form.is_valid() else ""
     return render(request, "web/includes/part_lookup.html", {"number": number, "found": _lookup(number)})
 
 
