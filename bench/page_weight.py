@@ -1,82 +1,108 @@
-"""Weight, requests and server time of the plant staff's pages, against SPEC's budgets.
+"""Page weight: what each page costs a phone on 3G on a first visit, against SPEC's budgets.
 
-    .venv/bin/python -m bench.page_weight
+Seeds a throwaway SQLite database (a plant with 25 open shortages, each with a source at a second plant,
+one more with 10 sources and 3 photos of the worn part, a member of the first, a member of both), collects the static files as production serves them
+(hashed, compressed by whitenoise), then fetches every page in PAGES through Django's test client as a
+browser would: the HTML, then each stylesheet, script and image it links to, accepting gzip. Prints per
+page the HTML's bytes raw and compressed, each asset's compressed bytes, the total over the wire and
+the number of requests (bodies only; headers are not counted). Exits 1 when a page breaks a budget.
 
-Builds a throw-away database with the demo data (load_demo) and enough rows to fill the pages (25
-shortages, a shortage with 10 sources), then loads each page of PAGES as a first visit would: the HTML as
-the server compresses it, and every stylesheet, script and image it links, gzipped as whitenoise serves
-them in production (runserver and the test settings compress nothing). The shortage with 10 sources has
-three photos of a worn part, so its weight counts the thumbnail it shows. Prints, per page, the bytes over
-the wire, the compressed HTML, the number of requests and the median server time of 20 loads.
+    .venv/bin/python bench/page_weight.py
 """
 
 import gzip
-import io
-import logging
 import os
+import re
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-import warnings
-from decimal import Decimal
-from html.parser import HTMLParser
+from pathlib import Path
 
-BUDGET_TOTAL_BYTES = 30 * 1024
-BUDGET_HTML_BYTES = 14 * 1024
-BUDGET_REQUESTS = 5
-BUDGET_P50_MS = 30
-LOADS = 20
+ROOT = Path(__file__).resolve().parent.parent
 
-
-def _request_page(data):
-    return f"/requests/{data['sourced_request'].pk}/"
-
-
-def _match_page(data):
-    return f"/matches/{data['match'].pk}/"
-
-
-# (name, address or a function of the data that gives it)
+# (path, who): who is "visitor", "member" (of the plant with 25 shortages) or "several" (of both plants).
+# A path may name a seeded object: {request}, {match}, {stock_item}.
 PAGES = [
-    ("home", "/"),
-    ("requests", "/requests/"),
-    ("request new", "/requests/new/"),
-    ("request, 10 sources", _request_page),
-    ("match", _match_page),
+    ("/login/", "visitor"),
+    ("/", "visitor"),
+    ("/", "member"),
+    ("/plant/", "several"),
+    ("/stock/", "member"),
+    ("/stock/new/", "member"),
+    ("/stock/{own_stock_item}/", "member"),
+    ("/stock/import/", "member"),
+    ("/stock/labels/", "member"),
+    ("/requests/", "member"),
+    ("/requests/new/", "member"),
+    ("/requests/{sourced_request}/", "member"),
+    ("/matches/{sourced_match}/", "member"),
 ]
 
+BUDGET_TOTAL_BYTES = 30 * 1024
+BUDGET_HTML_GZIP_BYTES = 14 * 1024
+BUDGET_REQUESTS = 5
+BUDGET_SERVER_P50_MS = 30
+ROWS = 25
+TIMED_FETCHES = 15
 
-class _Subresources(HTMLParser):
-    """The addresses a browser fetches on a first visit: stylesheets, scripts, images."""
-
-    def __init__(self):
-        super().__init__()
-        self.addresses = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "stylesheet":
-            self.addresses.append(attrs["href"])
-        elif tag in {"script", "img"} and attrs.get("src"):
-            self.addresses.append(attrs["src"])
+ASSET = re.compile(r'<(?:link[^>]+rel="(?:stylesheet|icon|preload)"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"')
 
 
-def _headers_bytes(response) -> int:
-    return len("HTTP/1.1 200 OK\r\n") + sum(len(f"{name}: {value}\r\n") for name, value in response.items()) + 2
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="page-weight-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    override_settings(
+        DEBUG=False,
+        LANGUAGE_CODE="es",
+        MEDIA_ROOT=workdir / "media",
+        ROOT_URLCONF="bench.page_weight",
+        STATIC_ROOT=workdir / "static",
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ).enable()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+    users, ids = seed()
+    broken = []
+    for path, who in PAGES:
+        client = Client(HTTP_ACCEPT_ENCODING="gzip")
+        if users[who] is not None:
+            client.force_login(users[who])
+        broken += measure(client, path.format(**ids), who)
+    shutil.rmtree(workdir)
+    if broken:
+        print("\nOver budget:\n  " + "\n  ".join(broken))
+        return 1
+    print(
+        f"\nEvery page within budget: {BUDGET_TOTAL_BYTES // 1024} KB a first visit, "
+        f"{BUDGET_HTML_GZIP_BYTES // 1024} KB of compressed HTML, {BUDGET_REQUESTS} requests."
+    )
+    return 0
 
 
-def _body_over_the_wire(response) -> int:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if response.get("Content-Encoding") == "gzip":
-        return len(body)
-    if response.get("Content-Type", "").startswith(("text/", "application/javascript", "image/svg")):
-        return len(gzip.compress(body, compresslevel=9))
-    return len(body)
-
-
-def urlpatterns_serving_media():
-    """The project's addresses, and the photos' as a proxy or object store serves them in production."""
+def _media_and_project_urls():
+    """The project's addresses, and the photos' as a proxy or an object store serves them in production."""
     from django.conf import settings
     from django.urls import include, path, re_path
     from django.views.static import serve
@@ -87,8 +113,17 @@ def urlpatterns_serving_media():
     ]
 
 
-def _worn_part_photo(seed):
+def __getattr__(name):
+    # ROOT_URLCONF names this module: its patterns are built when Django first asks, once it is set up.
+    if name == "urlpatterns":
+        return _media_and_project_urls()
+    raise AttributeError(name)
+
+
+def worn_part_photo(seed: int):
     """A JPEG about as hard to compress as a phone's photo of a worn part: texture, not a flat colour."""
+    import io
+
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageFilter
 
@@ -98,124 +133,116 @@ def _worn_part_photo(seed):
     return SimpleUploadedFile(f"pieza-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def _build_data():
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from exchange import services
+def seed():
+    from exchange import services as exchange_services
     from exchange.models import Criticality, Match
     from inventory import access
     from inventory import services as inventory_services
-    from inventory.models import Membership, Part, Plant
+    from inventory.models import Membership, Part, PartNumber, Plant
+    from inventory.models import StockItem as Stock
 
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    user = get_user_model().objects.get(username="planta")
-    plant = Membership.objects.filter(user=user).select_related("plant").first().plant
-    part = Part.objects.order_by("pk").first()
-    sources = []
-    for index in range(10):
-        source = Plant.objects.create(
-            name=f"Planta de banco {index}", kind=Plant.Kind.PLANT, state="Aragua", city="Maracay",
-            latitude=10.2 + index / 100, longitude=-67.6,
-        )  # fmt: skip
-        inventory_services.stock_item_create(plant=source, part=part, quantity=3 + index, user=access.SYSTEM)
-        sources.append(source)
+    def user(name):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.create_user(name, password="pass-1234")
+
+    plant = Plant.objects.create(
+        name="Central Azucarera Ezequiel Zamora", kind=Plant.Kind.PLANT, ownership=Plant.Ownership.STATE,
+        sector="food", state="Barinas", city="Sabaneta", latitude=8.75, longitude=-69.93,
+    )  # fmt: skip
+    source = Plant.objects.create(
+        name="Tornería Industrial Guayana", kind=Plant.Kind.MACHINE_SHOP, ownership=Plant.Ownership.PRIVATE,
+        sector="machining", state="Bolívar", city="Ciudad Guayana", latitude=8.3, longitude=-62.7,
+    )  # fmt: skip
+    member, several = user("almacenista"), user("supervisor")
+    Membership.objects.create(user=member, plant=plant)
+    Membership.objects.create(user=several, plant=plant)
+    Membership.objects.create(user=several, plant=source)
     criticalities = list(Criticality.values)
-    for index in range(25):
-        services.part_request_create(
-            plant=plant,
-            user=user,
-            description=f"Repuesto de banco {index}, con su descripción de una línea",
-            quantity=1 + index % 4,
-            criticality=criticalities[index % 3],
-            import_price_usd=Decimal("120.00"),
+    for row in range(ROWS):
+        part = Part.objects.create(name=f"Rodamiento rígido de bolas 62{row:02d}-2RS", category="bearing")
+        PartNumber.objects.create(part=part, brand="SKF", number=f"62{row:02d}-2RS1")
+        inventory_services.stock_item_create(plant=source, part=part, quantity=10, user=access.SYSTEM)
+        own = inventory_services.stock_item_create(
+            plant=plant, part=part, quantity=1, location=f"E{row}-B1", user=access.SYSTEM
         )
-    sourced = services.part_request_create(
-        plant=plant, user=user, part=part, quantity=4, criticality=Criticality.PRODUCTION_STOPPED
-    )
-    services.part_request_match(part_request_id=sourced.pk)
-    services.part_request_photos_add(
-        part_request=sourced, user=user, image_files=[_worn_part_photo(seed) for seed in range(3)]
-    )
-    match = Match.objects.filter(request=sourced).order_by("-score").first()
-    return {"user": user, "sourced_request": sourced, "match": match, "sources": len(sources)}
-
-
-def _measure(client, path):
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    html_bytes = _body_over_the_wire(response)
-    total = _headers_bytes(response) + html_bytes
-    html = response.content
-    if response.get("Content-Encoding") == "gzip":
-        html = gzip.decompress(html)
-    parser = _Subresources()
-    parser.feed(html.decode())
-    for address in parser.addresses:
-        asset = client.get(address)
-        assert asset.status_code == 200, (address, asset.status_code)
-        total += _headers_bytes(asset) + _body_over_the_wire(asset)
-    timings = []
-    for _ in range(LOADS):
-        start = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-    return {
-        "total": total,
-        "html": html_bytes,
-        "requests": 1 + len(parser.addresses),
-        "p50_ms": statistics.median(timings),
+        exchange_services.part_request_create(
+            plant=plant, user=member, part=part, quantity=2, criticality=criticalities[row % len(criticalities)]
+        )
+    # A stopped line with 10 sources (MATCHING_TOP_N) and photos: the heaviest shortage and match pages.
+    wanted = Part.objects.create(name="Sello mecánico de bomba centrífuga", category="seal")
+    PartNumber.objects.create(part=wanted, brand="John Crane", number="T21-1.375")
+    for index in range(10):
+        holder = Plant.objects.create(
+            name=f"Planta de Aragua {index}", kind=Plant.Kind.PLANT, ownership=Plant.Ownership.STATE,
+            sector="food", state="Aragua", city="Maracay", latitude=10.25 + index / 100, longitude=-67.6,
+        )  # fmt: skip
+        inventory_services.stock_item_create(plant=holder, part=wanted, quantity=2 + index, user=access.SYSTEM)
+    sourced = exchange_services.part_request_create_with_photos(
+        plant=plant, user=member, part=wanted, quantity=4, criticality=Criticality.PRODUCTION_STOPPED,
+        image_files=[worn_part_photo(index) for index in range(3)],
+    )  # fmt: skip
+    exchange_services.part_request_match(part_request_id=sourced.pk)
+    # One bin counted ROWS times: its page shows a full ledger.
+    for quantity in range(2, ROWS + 2):
+        inventory_services.stock_set_quantity(stock_item=own, quantity=quantity, user=member, note="Conteo cíclico")
+    ids = {
+        "own_stock_item": own.pk,
+        "request": plant.part_requests.order_by("pk").values_list("pk", flat=True).first(),
+        "match": Match.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "stock_item": Stock.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "sourced_request": sourced.pk,
+        "sourced_match": sourced.matches.order_by("-score", "pk").values_list("pk", flat=True).first(),
     }
+    return {"visitor": None, "member": member, "several": several}, ids
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
+def measure(client, path: str, who: str) -> list[str]:
+    timings = []
+    for _ in range(TIMED_FETCHES):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    if response.status_code != 200:
+        return [f"{path} ({who}): answered {response.status_code}"]
+    server_p50 = statistics.median(timings)
+    served = body(response)
+    compressed = response.get("Content-Encoding") == "gzip"
+    html = gzip.decompress(served) if compressed else served
+    html_gzip = len(served) if compressed else len(gzip.compress(html))
+    print(f"\n{path} as {who}")
+    print(
+        f"  HTML {len(html):>8,} B raw {html_gzip:>7,} B compressed{'' if compressed else ' (NOT served compressed)'}"
+    )
+    total, requests = len(served), 1
+    for url in sorted(set(ASSET.findall(html.decode()))):
+        if url.startswith("data:"):
+            continue
+        asset = client.get(url)
+        size = len(body(asset))
+        total += size
+        requests += 1
+        encoding = asset.get("Content-Encoding", "identity")
+        print(f"  {url:<44} {size:>7,} B {encoding}{'' if asset.status_code == 200 else f' ({asset.status_code})'}")
+    print(f"  total {total:>7,} B over the wire, {requests} requests, server p50 {server_p50:.1f} ms")
+    broken = []
+    if server_p50 > BUDGET_SERVER_P50_MS:
+        broken.append(f"{path} ({who}): server p50 {server_p50:.1f} ms > {BUDGET_SERVER_P50_MS}")
+    if total > BUDGET_TOTAL_BYTES:
+        broken.append(f"{path} ({who}): {total:,} B over the wire > {BUDGET_TOTAL_BYTES:,}")
+    if html_gzip > BUDGET_HTML_GZIP_BYTES:
+        broken.append(f"{path} ({who}): {html_gzip:,} B of compressed HTML > {BUDGET_HTML_GZIP_BYTES:,}")
+    if requests > BUDGET_REQUESTS:
+        broken.append(f"{path} ({who}): {requests} requests > {BUDGET_REQUESTS}")
+    if not compressed:
+        broken.append(f"{path} ({who}): the HTML is not served compressed")
+    return broken
 
-    django.setup()
-    # The eager tasks' log lines and the missing collectstatic folder (files come from the apps) are noise here.
-    logging.getLogger("celery").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", "No directory at", UserWarning)
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
 
-    setup_test_environment()
-    global urlpatterns
-    urlpatterns = urlpatterns_serving_media()
-    media = tempfile.TemporaryDirectory()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    failed = False
-    try:
-        with override_settings(LANGUAGE_CODE="es", MEDIA_ROOT=media.name, ROOT_URLCONF=__name__):
-            data = _build_data()
-            client = Client(HTTP_ACCEPT_ENCODING="gzip")
-            client.force_login(data["user"])
-            print(f"{connection.vendor}, {settings.MATCHING_TOP_N} sources at most, {LOADS} loads a page")
-            print(f"{'page':<22}{'over the wire':>15}{'HTML gzip':>11}{'requests':>10}{'p50 ms':>8}")
-            for name, address in PAGES:
-                path = address(data) if callable(address) else address
-                result = _measure(client, path)
-                within = (
-                    result["total"] <= BUDGET_TOTAL_BYTES
-                    and result["html"] <= BUDGET_HTML_BYTES
-                    and result["requests"] <= BUDGET_REQUESTS
-                    and result["p50_ms"] <= BUDGET_P50_MS
-                )
-                failed |= not within
-                print(
-                    f"{name:<22}{result['total']:>15,}{result['html']:>11,}{result['requests']:>10}"
-                    f"{result['p50_ms']:>8.1f}{'' if within else '  over budget'}"
-                )
-            print(
-                f"budgets: {BUDGET_TOTAL_BYTES:,} B a page, {BUDGET_HTML_BYTES:,} B of HTML, "
-                f"{BUDGET_REQUESTS} requests, p50 {BUDGET_P50_MS} ms"
-            )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        media.cleanup()
-    return 1 if failed else 0
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, home, matches, requests
+from .views import account, home, matches, requests, stock
 
 app_name = "web"
 
@@ -22,4 +22,10 @@ urlpatterns = [
     path("matches/<int:match_id>/decline/", matches.match_decline, name="match-decline"),
     path("matches/<int:match_id>/cancel/", matches.match_cancel, name="match-cancel"),
     path("matches/<int:match_id>/fulfil/", matches.match_fulfil, name="match-fulfil"),
+    path("stock/", stock.stock_list, name="stock"),
+    path("stock/new/", stock.stock_new, name="stock-new"),
+    path("stock/import/", stock.stock_import, name="stock-import"),
+    path("stock/import/confirm/", stock.stock_import_confirm, name="stock-import-confirm"),
+    path("stock/labels/", stock.stock_labels, name="stock-labels"),
+    path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
 ]

@@ -119,6 +119,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+
 # Development and tests serve the source files as they are (no collectstatic needed);
 # production.py switches to hashed, pre-compressed copies.
 STORAGES = {
@@ -127,7 +129,6 @@ STORAGES = {
 }
 # Labels above inputs, hints and errors beside the field, for every {{ field.as_field_group }}.
 FORM_RENDERER = "web.forms.FormRenderer"
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
 # Bounded bodies: a plant on a poor connection never needs more, and a hostile
 # client cannot make the server hold more.

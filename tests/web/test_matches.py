@@ -221,3 +221,13 @@ def test_an_administrator_without_a_plant_may_decline_but_not_accept(staff_clien
 def test_the_match_page_costs_a_fixed_number_of_queries(member_client, accepted, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert member_client.get(f"/matches/{accepted.pk}/").status_code == 200
+
+
+def test_the_homes_links_to_matches_open_for_both_plants(member_client, other_client, quoted):
+    # given: the requester is to accept the quoted source; the source is then to ship it
+    assert f'href="/matches/{quoted.pk}/"' in member_client.get("/").content.decode()
+    member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert f'href="/matches/{quoted.pk}/"' in other_client.get("/").content.decode()
+    for client in (member_client, other_client):
+        assert client.get(f"/matches/{quoted.pk}/").status_code == 200
