@@ -231,3 +231,8 @@ def test_the_homes_links_to_matches_open_for_both_plants(member_client, other_cl
     assert f'href="/matches/{quoted.pk}/"' in other_client.get("/").content.decode()
     for client in (member_client, other_client):
         assert client.get(f"/matches/{quoted.pk}/").status_code == 200
+
+
+def test_no_template_comment_leaks_into_a_page(member_client, accepted):
+    for address in (f"/matches/{accepted.pk}/", f"/requests/{accepted.request_id}/", "/requests/", "/requests/new/"):
+        assert "{#" not in member_client.get(address).content.decode(), address
