@@ -134,6 +134,7 @@ def worn_part_photo(seed: int):
 
 
 def seed():
+    from exchange import engine
     from exchange import services as exchange_services
     from exchange.models import Criticality, Match
     from inventory import access
@@ -182,7 +183,7 @@ def seed():
         plant=plant, user=member, part=wanted, quantity=4, criticality=Criticality.PRODUCTION_STOPPED,
         image_files=[worn_part_photo(index) for index in range(3)],
     )  # fmt: skip
-    exchange_services.part_request_match(part_request_id=sourced.pk)
+    engine.part_request_match(part_request_id=sourced.pk)
     # One bin counted ROWS times: its page shows a full ledger.
     for quantity in range(2, ROWS + 2):
         inventory_services.stock_set_quantity(stock_item=own, quantity=quantity, user=member, note="Conteo cíclico")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exchange import services
+from exchange import engine, services
 from exchange.models import Match, PartRequest
 from inventory.models import StockItem
 from tests.factories import MembershipFactory, PartFactory, PlantFactory, stock_item
@@ -19,7 +19,7 @@ def shortage(plant, member):
 @pytest.fixture
 def match(shortage, other_plant):
     stock_item(plant=other_plant, part=shortage.part, quantity=5)
-    services.part_request_match(part_request_id=shortage.pk)
+    engine.part_request_match(part_request_id=shortage.pk)
     return Match.objects.get(request=shortage)
 
 

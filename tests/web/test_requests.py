@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from exchange import services
+from exchange import engine, services
 from exchange.models import Criticality, Match, PartRequest, RequestPhoto
 from inventory import access
 from inventory.services import material_create
@@ -32,7 +32,7 @@ def with_sources(part_request, *plants_and_users, quantity=5):
     """Stock of the requested part at each plant, matched by the engine; the matches best first."""
     for source_plant in plants_and_users:
         stock_item(plant=source_plant, part=part_request.part, quantity=quantity)
-    services.part_request_match(part_request_id=part_request.pk)
+    engine.part_request_match(part_request_id=part_request.pk)
     return list(part_request.matches.order_by("-score", "id"))
 
 
@@ -104,7 +104,7 @@ def test_the_list_costs_the_same_queries_for_5_or_25_shortages(
 
     def fill(count):
         for _ in range(count):
-            services.part_request_match(part_request_id=post_shortage(plant, member, part=bearing).pk)
+            engine.part_request_match(part_request_id=post_shortage(plant, member, part=bearing).pk)
 
     fill(5)
     with django_assert_max_num_queries(9) as few:
