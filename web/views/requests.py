@@ -50,7 +50,6 @@ def request_new(request):
     form = ShortageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         plant, user = request.acting.plant, request.user
-
         photos = form.cleaned_data["photos"]
 
         def post_shortage():
