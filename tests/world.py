@@ -34,8 +34,6 @@ from .factories import (
     stock_item,
 )
 
-ROLES = ["anonymous", "owner", "member", "other", "shop", "admin", "admin_member"]
-
 
 def client_for(user) -> APIClient:
     """An API client authenticated as ``user``; anonymous for None."""

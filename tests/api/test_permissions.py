@@ -15,7 +15,7 @@ ADMINISTRATORS = {"admin", "admin_member"}
 
 
 def expect(owner, member, other, shop, admin, admin_member):
-    """The answer for each chair (see conftest): the rule of docs/architecture.md, "Who acts for a plant"."""
+    """The answer for each chair (see tests/world.py): the rule of docs/architecture.md, "Who acts for a plant"."""
     return {
         "anonymous": 401,
         "owner": owner,

@@ -17,7 +17,7 @@ from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
 from inventory.models import Material, StockItem, StockMovement
 from inventory.services import NumberSpec, part_create
-from tests.factories import STEPS_TO, MembershipFactory, PlantFactory, ShopFactory, capability, stock_item
+from tests.factories import MembershipFactory, PlantFactory, ShopFactory, capability, stock_item
 
 S = Match.Status
 
@@ -46,9 +46,7 @@ def act(world, action, match=None):
 
 
 def bring_to(world, status):
-    for action in STEPS_TO[status]:
-        act(world, action)
-    match = Match.objects.get(pk=world.match.pk)
+    match = world.bring_to(status, quote={"price": Decimal("150"), "currency": "VES", "lead_time_days": 3})
     assert match.status == status
     return match
 
