@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import login
+from config import health, login
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
     path("admin/login/", login.admin_login),
     path("admin/", admin.site.urls),
     # Named as rest_framework's own, so the browsable API links to them.

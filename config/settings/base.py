@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves static files before anything else runs; in production, the pre-compressed hashed copies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,12 +225,25 @@ MATCHING_WEIGHTS = {
 MATCHING_DISTANCE_HALF_KM = 300
 REQUEST_EXPIRY_GRACE_DAYS = int(os.environ.get("REQUEST_EXPIRY_GRACE_DAYS", "7"))
 
+# Plain text for a person at a console; production.py logs JSON lines for machines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "at", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver already prints each request for a person; the JSON request line is production's.
+        "exchange.request": {"level": "WARNING"},
+    },
 }
 
 # Spreadsheet imports (inventory/spreadsheets.py): bounded so one upload cannot exhaust the server.
