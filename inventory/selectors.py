@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import Membership, Part, PartNumber, Plant
+from .models import MaterialDesignation, Membership, Part, PartNumber, Plant
 from .normalization import normalize_code
 
 
@@ -85,3 +85,19 @@ def managed_plant_ids_for_user(user) -> set[int]:
 def user_is_member(user, plant: Plant | int) -> bool:
     plant_id = plant if isinstance(plant, int) else plant.pk
     return bool(user and user.is_authenticated and Membership.objects.filter(user=user, plant_id=plant_id).exists())
+
+
+def material_ids_by_designations(texts: Iterable[str]) -> dict[str, int]:
+    """The material each written designation names ("AISI 1045", "c45", "1.0503"), for the texts that name one."""
+    texts = {text for text in texts if normalize_code(text)}
+    by_normalized = dict(
+        MaterialDesignation.objects.filter(normalized__in={normalize_code(text) for text in texts}).values_list(
+            "normalized", "material_id"
+        )
+    )
+    return {text: by_normalized[normalize_code(text)] for text in texts if normalize_code(text) in by_normalized}
+
+
+def plant_states() -> list[str]:
+    """The Venezuelan states where plants are, for a filter's choices."""
+    return list(Plant.objects.exclude(state="").order_by("state").values_list("state", flat=True).distinct())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, home
+from .views import account, board, capabilities, home, offers
 
 app_name = "web"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("login/", account.login, name="login"),
     path("logout/", account.logout, name="logout"),
     path("plant/", account.plant, name="plant"),
+    path("board/", board.board, name="board"),
+    path("requests/<int:pk>/offer/", offers.offer, name="offer"),
+    path("capabilities/", capabilities.capability_list, name="capabilities"),
+    path("capabilities/new/", capabilities.capability_new, name="capability_new"),
+    path("capabilities/<int:pk>/", capabilities.capability_detail, name="capability"),
+    path("capabilities/<int:pk>/delete/", capabilities.capability_delete_confirm, name="capability_delete"),
 ]
