@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from exchange.models import Criticality, Match
 from exchange.serializers import MAX_QUOTE_PRICE
-from inventory.models import Plant
+from inventory.models import Capability, Plant, StockItem
 from inventory.processes import Process
 from inventory.selectors import material_ids_by_designations
 from inventory.serializers import MAX_LEAD_TIME_DAYS, MAX_QUANTITY, MAX_TEXT, MIN_ENVELOPE
@@ -141,21 +141,28 @@ class OfferForm(OnceForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, stock_items, capabilities, **kwargs):
+    def __init__(self, *args, stock_item_ids, capability_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stock_item"].queryset = stock_items
-        self.fields["capability"].queryset = capabilities
-        for name in ("stock_item", "capability"):
+        self.fields["stock_item"].queryset = StockItem.objects.filter(pk__in=stock_item_ids).select_related("part")
+        self.fields["capability"].queryset = Capability.objects.filter(pk__in=capability_ids)
+        self.offers_stock, self.offers_capability = bool(stock_item_ids), bool(capability_ids)
+        for name, ids in (("stock_item", stock_item_ids), ("capability", capability_ids)):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose one of your own sources that fit this request."
             )
+            # With one kind of source only, choosing one of it is simply required; with one source, it is chosen.
+            if ids and not (stock_item_ids and capability_ids):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = _("Choose what you offer.")
+                if len(ids) == 1:
+                    self.fields[name].initial = ids[0]
 
     def clean(self):
         cleaned = super().clean()
         chosen = [name for name in ("stock_item", "capability") if cleaned.get(name)]
         if not chosen and not self.has_error("stock_item") and not self.has_error("capability"):
             self.add_error(
-                "capability" if self.fields["capability"].queryset.exists() else "stock_item",
+                "capability" if self.offers_capability else "stock_item",
                 _("Choose what you offer: a stock item or a capability."),
             )
         if len(chosen) == 2:
@@ -172,9 +179,14 @@ def describe_stock_item(item) -> str:
     }
 
 
+def _measure(value: Decimal) -> str:
+    # 300 rather than 300,000: the envelope is stored to the micron, written to what was given.
+    return number_format(value.normalize() if value != value.to_integral() else value.quantize(1), force_grouping=True)
+
+
 def describe_capability(capability) -> str:
     limits = [
-        label % {"value": number_format(value, use_l10n=True)}
+        label % {"value": _measure(value)}
         for label, value in (
             (_("Ø up to %(value)s mm"), capability.max_diameter_mm),
             (_("length up to %(value)s mm"), capability.max_length_mm),
@@ -210,7 +222,12 @@ class MaterialsField(forms.CharField):
 
 
 class CapabilityForm(forms.Form):
-    """A process the workshop can perform and its limits (the engine matches on these)."""
+    """A process the workshop can perform and its limits (the engine matches on these).
+
+    ``taken`` are the processes the plant already records: one capability per process, so the list does
+    not show them. The field still accepts them, so that a form sent twice reaches web.once and finds the
+    first one; a second capability for a process is the service's to refuse.
+    """
 
     process = forms.ChoiceField(label=_("Process"), choices=Process.choices)
     materials = MaterialsField(
@@ -247,6 +264,10 @@ class CapabilityForm(forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].widget.choices = [(code, label) for code, label in Process.choices if code not in taken]
 
 
 class NewCapabilityForm(OnceForm, CapabilityForm):

@@ -449,3 +449,16 @@ def test_visitors_never_see_a_500(db):
     client = Client(raise_request_exception=False)
     assert client.get("/board/?page=abc").status_code == 302
     assert PartRequest.objects.count() == 0
+
+
+def test_the_new_capability_form_does_not_offer_a_process_the_workshop_has(foreman_client, lathe):
+    page = foreman_client.get("/capabilities/new/").content.decode()
+
+    assert 'value="turning"' not in page and 'value="milling"' in page
+
+
+def test_a_single_fitting_capability_is_chosen_already(foreman_client, shaft_request, lathe):
+    page = foreman_client.get(f"/requests/{shaft_request.pk}/offer/").content.decode()
+
+    assert f'value="{lathe.pk}" id="id_capability_0" checked' in page.replace(" required", "")
+    assert "(opcional)</span></legend>" not in page.split('id="id_capability"')[0].rsplit("<fieldset", 1)[-1]

@@ -41,7 +41,9 @@ def capability_list(request):
 def capability_new(request):
     plant = request.acting.plant
     access.require_keeps_records_of_plant(request.user, plant)
-    form = NewCapabilityForm(request.POST or None)
+    form = NewCapabilityForm(
+        request.POST or None, taken=[capability.process for capability in plant_capabilities(plant.pk)]
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -99,7 +101,12 @@ def _designations(capability) -> str:
 def capability_detail(request, pk):
     capability = _capability_kept_by(request, pk)
     initial = {name: getattr(capability, name) for name in FIELDS} | {"materials": _designations(capability)}
-    form = CapabilityForm(request.POST or None, initial=initial)
+    taken = (
+        Capability.objects.filter(plant_id=capability.plant_id)
+        .exclude(pk=capability.pk)
+        .values_list("process", flat=True)
+    )
+    form = CapabilityForm(request.POST or None, initial=initial, taken=set(taken))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

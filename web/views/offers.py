@@ -10,7 +10,6 @@ from exchange.models import PartRequest
 from exchange.selectors import offer_sources
 from exchange.services import match_offer_create
 from inventory.errors import ConflictError
-from inventory.models import Capability, StockItem
 from inventory.processes import Process
 
 from ..acting import acting_plant_required
@@ -49,10 +48,8 @@ def offer(request, pk):
     stock, capabilities = offer_sources(part_request=part_request, plant_id=plant.pk)
     form = OfferForm(
         request.POST or None,
-        stock_items=StockItem.objects.filter(pk__in=[s.source.pk for s in stock if not s.failures]).select_related(
-            "part"
-        ),
-        capabilities=Capability.objects.filter(pk__in=[c.source.pk for c in capabilities if not c.failures]),
+        stock_item_ids=[offered.source.pk for offered in stock if not offered.failures],
+        capability_ids=[offered.source.pk for offered in capabilities if not offered.failures],
         initial={"quantity": part_request.quantity_outstanding},
     )
     conflict = ""
