@@ -17,16 +17,18 @@ SCENARIOS = ROOT / "tests" / "data" / "scenarios.json"
 
 
 def load_world(data, user):
+    from inventory import access
     from inventory import services as inventory_services
-    from inventory.models import Membership
 
+    # The scenarios are the operator's data, loaded as access.SYSTEM; the evaluator then posts shortages as a member.
+    system = access.SYSTEM
     plants = {
-        item["key"]: inventory_services.plant_create(**{k: v for k, v in item.items() if k != "key"})
+        item["key"]: inventory_services.plant_create(user=system, **{k: v for k, v in item.items() if k != "key"})
         for item in data["plants"]
     }
     materials = {
         item["key"]: inventory_services.material_create(
-            name=item["name"], family=item["family"], designations=item["designations"]
+            name=item["name"], family=item["family"], designations=item["designations"], user=system
         )
         for item in data["materials"]
     }
@@ -38,6 +40,7 @@ def load_world(data, user):
         parts[item["key"]] = inventory_services.part_create(
             material=materials.get(item.get("material")),
             numbers=[inventory_services.NumberSpec(n["brand"], n["number"]) for n in item["numbers"]],
+            user=system,
             **fields,
         )
     for item in data["stock"]:
@@ -47,14 +50,15 @@ def load_world(data, user):
             quantity=item["quantity"],
             condition=item["condition"],
             exchangeable=item["exchangeable"],
+            user=system,
         )
     for item in data["capabilities"]:
         fields = {k: v for k, v in item.items() if k not in {"plant", "materials"}}
         inventory_services.capability_create(
-            plant=plants[item["plant"]], materials=[materials[key] for key in item["materials"]], **fields
+            plant=plants[item["plant"]], materials=[materials[key] for key in item["materials"]], user=system, **fields
         )
     for plant in plants.values():
-        Membership.objects.get_or_create(user=user, plant=plant)
+        inventory_services.membership_create(member=user, plant=plant, user=system)
     return plants, parts
 
 

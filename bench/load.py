@@ -84,8 +84,12 @@ def seed_world(scarce_items, units):
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
+    from inventory import access
     from inventory import services as inventory_services
     from inventory.models import Plant
+
+    # The load test's world is the operator's setup, written as access.SYSTEM; its actors then act over HTTP.
+    system = access.SYSTEM
 
     run = uuid.uuid4().hex[:6]
     users = get_user_model().objects
@@ -93,7 +97,7 @@ def seed_world(scarce_items, units):
     def actor(name, plant=None, **flags):
         user = users.create_user(username=f"load-{run}-{name}", password=secrets.token_urlsafe(16), **flags)
         if plant is not None:
-            inventory_services.membership_create(user=user, plant=plant)
+            inventory_services.membership_create(member=user, plant=plant, user=system)
         return Actor(user.username, Token.objects.create(user=user).key, plant.pk if plant else None)
 
     admin = actor("admin", is_staff=True)
@@ -103,6 +107,7 @@ def seed_world(scarce_items, units):
             category="bearing",
             import_price_usd=40 + index,
             numbers=[inventory_services.NumberSpec("LOAD", f"{run}-{index}")],
+            user=system,
         )
         for index in range(scarce_items)
     ]
@@ -111,7 +116,7 @@ def seed_world(scarce_items, units):
         [("Carabobo", 10.16, -68.0), ("Zulia", 10.65, -71.6), ("Lara", 10.07, -69.3), ("Aragua", 10.25, -67.6)]
     ):
         plant = inventory_services.plant_create(
-            name=f"Load plant {run}-{index}", state=state, latitude=latitude, longitude=longitude
+            name=f"Load plant {run}-{index}", state=state, latitude=latitude, longitude=longitude, user=system
         )
         requesters.append(actor(f"plant{index}", plant))
     sources = []
@@ -122,10 +127,11 @@ def seed_world(scarce_items, units):
             state=state,
             latitude=latitude,
             longitude=longitude,
+            user=system,
         )
         source = actor(f"shop{index}", shop)
         for part in parts:
-            item = inventory_services.stock_item_create(plant=shop, part=part, quantity=units)
+            item = inventory_services.stock_item_create(plant=shop, part=part, quantity=units, user=system)
             source.stock_by_part[part.pk] = item.pk
         sources.append(source)
     return World(admin, requesters, sources, [part.pk for part in parts])

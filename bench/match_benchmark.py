@@ -137,6 +137,7 @@ def measure_reverse_matching(rng, samples):
     """New stock items of parts that open requests ask for: the lookup, then the task's whole work."""
     from exchange import selectors, tasks
     from exchange.models import PartRequest
+    from inventory import access
     from inventory import services as inventory_services
     from inventory.models import Part, Plant
 
@@ -150,7 +151,11 @@ def measure_reverse_matching(rng, samples):
     lookups, totals, served = [], [], []
     for part in Part.objects.filter(pk__in=rng.sample(part_ids, samples)):
         stock_item = inventory_services.stock_item_create(
-            plant=rng.choice(plants), part=part, quantity=3, location=f"Benchmark {time.time_ns()}"
+            plant=rng.choice(plants),
+            part=part,
+            quantity=3,
+            location=f"Benchmark {time.time_ns()}",
+            user=access.SYSTEM,
         )
         lookup_seconds, request_ids = timed(
             lambda stock_item=stock_item: list(

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.pagination import IdCursorPagination
-from inventory.selectors import plant_ids_for_user
+from inventory import access
 
 from . import selectors, services
 from .filters import MatchFilter, PartRequestFilter
@@ -41,10 +41,10 @@ class PartRequestViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         requests = PartRequest.objects.all()
         user = self.request.user
-        if user.is_staff:
+        if access.is_administrator(user):
             return requests
         # Open shortages are public to every plant: finding sources across plants is the point.
-        plant_ids = plant_ids_for_user(user)
+        plant_ids = access.plant_ids_acted_for(user)
         return requests.filter(
             Q(status=PartRequest.Status.OPEN)
             | Q(plant_id__in=plant_ids)

@@ -7,11 +7,11 @@ too, and inventory must not know about the exchange.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from inventory import access
 from inventory.errors import ConflictError
 from inventory.models import Part, PartNumber, StockItem
 
@@ -55,8 +55,7 @@ def part_merge(*, keep: Part, duplicates: Iterable[Part], user) -> MergeResult:
     reservations still point at it. The administrator resolves it first (for
     instance by giving one of them another location) and merges again.
     """
-    if not (user and user.is_staff):
-        raise PermissionDenied(_("Only administrators may do this."))
+    access.require_administrator(user)
     duplicate_ids = sorted({part.pk for part in duplicates} - {keep.pk})
     if not duplicate_ids:
         raise ConflictError(_("Choose at least one other part to merge into the kept one."))

@@ -5,9 +5,10 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Case, Count, F, Min, Q, QuerySet, Value, When
 
+from inventory import access
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
-from inventory.selectors import interchangeable_parts, part_ids_by_numbers, plant_ids_for_user
+from inventory.selectors import interchangeable_parts, part_ids_by_numbers
 
 from .matching import (
     IT_GRADE_NOT_REACHED,
@@ -363,9 +364,9 @@ def open_requests_for_capability(capability: Capability) -> QuerySet:
 
 def matches_visible_to(user) -> QuerySet:
     matches = Match.objects.all()
-    if user.is_staff:
+    if access.is_administrator(user):
         return matches
-    plant_ids = plant_ids_for_user(user)
+    plant_ids = access.plant_ids_acted_for(user)
     return matches.filter(Q(request__plant_id__in=plant_ids) | Q(source_plant_id__in=plant_ids))
 
 

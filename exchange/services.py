@@ -9,14 +9,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory import access
 from inventory import services as inventory_services
 from inventory.models import Capability, Part, Plant, StockItem
-from inventory.selectors import interchangeable_parts, part_find_by_number, plant_ids_for_user
+from inventory.selectors import interchangeable_parts, part_find_by_number
 
 from . import matching, selectors, sql
 from .errors import TransitionNotAllowed
@@ -47,21 +48,6 @@ def _enqueue_after_commit(task_name, *args):
 
     task = getattr(tasks, task_name)
     transaction.on_commit(lambda: tasks.publish(task, *args))
-
-
-# Who may act
-
-
-def _require_staff(user):
-    if not (user and user.is_staff):
-        raise PermissionDenied(_("Only administrators may do this."))
-
-
-def _require_member(user, *plant_ids, allow_staff=False):
-    if allow_staff and user and user.is_staff:
-        return
-    if not plant_ids_for_user(user) & set(plant_ids):
-        raise PermissionDenied(_("You do not act for the plant concerned."))
 
 
 # Requests
@@ -101,7 +87,7 @@ def _record_request_status(part_request, from_status, user, note=""):
 
 @transaction.atomic
 def part_request_create(*, plant: Plant, user, number: str = "", part: Part | None = None, **fields) -> PartRequest:
-    _require_member(user, plant.pk)
+    access.require_acts_for_plant(user, plant.pk)
     part_request = PartRequest(plant=plant, created_by=user, number=number.strip(), **fields)
     part_request.part = _resolve_part(part_request.number, part)
     _fill_spec_from_part(part_request, {name for name, value in fields.items() if value is not None})
@@ -115,7 +101,7 @@ def part_request_create(*, plant: Plant, user, number: str = "", part: Part | No
 @transaction.atomic
 def part_request_update(*, part_request: PartRequest, user, **fields) -> PartRequest:
     part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
-    _require_member(user, part_request.plant_id, allow_staff=True)
+    access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be changed."))
     unknown = set(fields) - EDITABLE_REQUEST_FIELDS
@@ -138,7 +124,7 @@ def part_request_update(*, part_request: PartRequest, user, **fields) -> PartReq
 @transaction.atomic
 def part_request_cancel(*, part_request: PartRequest, user, note: str = "") -> PartRequest:
     part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
-    _require_member(user, part_request.plant_id, allow_staff=True)
+    access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be cancelled."))
     _close_request(part_request, PartRequest.Status.CANCELLED, user, note)
@@ -385,7 +371,7 @@ def _release(match):
 
 @transaction.atomic
 def match_approve(*, match: Match, user) -> Match:
-    _require_staff(user)
+    access.require_administrator(user)
     match = _lock_match(match)
     _transition(match, "approve", user)
     _notify(match, "approved", user)
@@ -394,7 +380,7 @@ def match_approve(*, match: Match, user) -> Match:
 
 @transaction.atomic
 def match_reject(*, match: Match, user, reason: str) -> Match:
-    _require_staff(user)
+    access.require_administrator(user)
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the match is rejected.")]})
     match = _lock_match(match)
@@ -407,7 +393,7 @@ def match_reject(*, match: Match, user, reason: str) -> Match:
 def match_quote(
     *, match: Match, user, price: Decimal, currency: str, lead_time_days: int, quantity: int | None = None
 ) -> Match:
-    _require_member(user, match.source_plant_id)
+    access.require_acts_for_plant(user, match.source_plant_id)
     match = _lock_match(match)
     if match.status not in QUOTABLE:
         raise TransitionNotAllowed(
@@ -459,7 +445,7 @@ def _apply_quote(match, *, price, currency, lead_time_days, quantity):
 
 @transaction.atomic
 def match_accept(*, match: Match, user) -> Match:
-    _require_member(user, match.request.plant_id)
+    access.require_acts_for_plant(user, match.request.plant_id)
     match = _lock_match(match)
     if match.request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("The request is no longer open."))
@@ -474,7 +460,7 @@ def match_accept(*, match: Match, user) -> Match:
 
 @transaction.atomic
 def match_ship(*, match: Match, user, note: str = "") -> Match:
-    _require_member(user, match.source_plant_id)
+    access.require_acts_for_plant(user, match.source_plant_id)
     match = _lock_match(match)
     match.ship_note = (note or "").strip()
     _transition(match, "ship", user, match.ship_note)
@@ -484,7 +470,7 @@ def match_ship(*, match: Match, user, note: str = "") -> Match:
 
 @transaction.atomic
 def match_fulfil(*, match: Match, user) -> Match:
-    _require_member(user, match.request.plant_id)
+    access.require_acts_for_plant(user, match.request.plant_id)
     match = _lock_match(match)
     _transition(match, "fulfil", user)
     if match.source == Match.Source.STOCK:
@@ -524,7 +510,7 @@ def _close_served_request(part_request, user):
 
 @transaction.atomic
 def match_decline(*, match: Match, user, note: str = "") -> Match:
-    _require_member(user, match.request.plant_id, match.source_plant_id, allow_staff=True)
+    access.require_keeps_records_of_plant(user, match.request.plant_id, match.source_plant_id)
     match = _lock_match(match)
     _transition(match, "decline", user, note)
     return match
@@ -532,9 +518,9 @@ def match_decline(*, match: Match, user, note: str = "") -> Match:
 
 @transaction.atomic
 def match_cancel(*, match: Match, user, note: str = "") -> Match:
-    _require_member(user, match.request.plant_id, match.source_plant_id, allow_staff=True)
+    access.require_keeps_records_of_plant(user, match.request.plant_id, match.source_plant_id)
     match = _lock_match(match)
-    if match.status == Match.Status.SHIPPED and user.is_staff:
+    if match.status == Match.Status.SHIPPED and access.is_administrator(user):
         # Units in transit: only an administrator may resolve the match by cancelling it.
         _set_match_status(match, Match.Status.CANCELLED, user, note)
     else:
@@ -561,7 +547,7 @@ def match_offer_create(
     if (stock_item is None) == (capability is None):
         raise ValidationError({"stock_item": [_("Offer either a stock item or a capability.")]})
     source = stock_item or capability
-    _require_member(user, source.plant_id)
+    access.require_acts_for_plant(user, source.plant_id)
     part_request = PartRequest.objects.select_for_update().select_related("plant").get(pk=part_request.pk)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("The request is no longer open."))
@@ -629,7 +615,7 @@ def _offer_quantity(part_request, stock_item):
 
 
 def part_request_rematch(*, part_request: PartRequest, user) -> int:
-    _require_member(user, part_request.plant_id, allow_staff=True)
+    access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be matched."))
     return part_request_match(part_request_id=part_request.pk)

@@ -17,13 +17,35 @@ from .models import Membership
 NOT_A_MEMBER = _("You do not act for this plant.")
 NOT_A_MANAGER = _("Only administrators and the plant's managers may manage its members.")
 NOT_AN_ADMINISTRATOR = _("Only administrators may do this.")
+NOT_A_CATALOGUE_WRITER = _("Members of a plant add parts; only administrators edit them.")
+
+
+class _System:
+    """The operator's own processes (management commands, data loaders, benchmarks), not a person.
+
+    They pass ``user=SYSTEM`` to a service, visibly at the call, and keep
+    every plant's records like an administrator, but act for no plant. A
+    missing user (``None``) is never trusted: it is refused like an
+    anonymous caller, so a forgotten argument cannot open a door.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+    pk = None
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
 
 # Memberships are read once per user object (one per request): every check of a page or a call shares them.
 _CACHE_ATTRIBUTE = "_plant_roles"
 
 
 def _plant_roles(user) -> dict[int, str]:
-    if not user or not user.is_authenticated:
+    if user is SYSTEM or not user or not user.is_authenticated:
         return {}
     roles = getattr(user, _CACHE_ATTRIBUTE, None)
     if roles is None:
@@ -40,6 +62,11 @@ def forget_plant_roles(user) -> None:
 
 def is_administrator(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def person(user):
+    """The user to record as having acted (a ledger row, a history entry): nobody for the system."""
+    return None if user is SYSTEM else user
 
 
 def plant_ids_acted_for(user) -> frozenset[int]:
@@ -69,6 +96,11 @@ def manages_plant(user, plant) -> bool:
     return is_administrator(user) or _plant_roles(user).get(_plant_id(plant)) == Membership.Role.MANAGER
 
 
+def adds_parts(user) -> bool:
+    """Any member of a plant adds a part to the shared catalogue; administrators too."""
+    return is_administrator(user) or bool(_plant_roles(user))
+
+
 def require_acts_for_plant(user, *plants) -> None:
     """Refuse unless the user acts for at least one of ``plants``."""
     if not any(acts_for_plant(user, plant) for plant in plants):
@@ -84,6 +116,11 @@ def require_keeps_records_of_plant(user, *plants) -> None:
 def require_manages_plant(user, plant) -> None:
     if not manages_plant(user, plant):
         raise PermissionDenied(NOT_A_MANAGER)
+
+
+def require_adds_parts(user) -> None:
+    if not adds_parts(user):
+        raise PermissionDenied(NOT_A_CATALOGUE_WRITER)
 
 
 def require_administrator(user) -> None:

@@ -1,10 +1,9 @@
 """The inventory in the Django admin.
 
-Writes with consequences (stock quantities, new stock items, capabilities,
-which announce themselves to the matching engine) go through
-inventory.services; plain catalogue records (plants, parts, materials) have
-no side effects beyond model validation, which the admin's ModelForm already
-runs, so the admin saves them directly.
+Every save and delete goes through inventory.services, as the API's do, so
+that who may act and each rule (a count never below the units reserved, a
+capability announced to the matching engine) are written once. The forms
+only shape the input and show the services' refusals.
 """
 
 from django import forms
@@ -74,7 +73,7 @@ class ServiceErrorsAsMessagesMixin:
     """A service refusing a save (a conflict, a rule) shows as an error message, not a server error.
 
     The admin's change view runs in one transaction, so whatever the refused
-    save had written is rolled back.
+    save had written is rolled back; so does the changelist's delete action.
     """
 
     def changeform_view(self, request, *args, **kwargs):
@@ -82,6 +81,9 @@ class ServiceErrorsAsMessagesMixin:
 
     def delete_view(self, request, *args, **kwargs):
         return self._refusals_as_messages(request, super().delete_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().changelist_view, *args, **kwargs)
 
     def _refusals_as_messages(self, request, view, *args, **kwargs):
         try:
@@ -234,14 +236,57 @@ class CapabilityForm(forms.ModelForm):
         ]
 
 
-def capability_save(form, plant) -> Capability:
+def capability_save(form, plant, user) -> Capability:
     """Create or change a capability through the service, so the engine hears of it."""
     fields = {name: form.cleaned_data[name] for name in CapabilityForm.Meta.fields if name in form.cleaned_data}
     fields.pop("plant", None)
     materials = fields.pop("materials", [])
     if form.instance.pk is None:
-        return services.capability_create(plant=plant, materials=materials, **fields)
-    return services.capability_update(capability=form.instance, materials=materials, **fields)
+        return services.capability_create(plant=plant, materials=materials, user=user, **fields)
+    return services.capability_update(capability=form.instance, materials=materials, user=user, **fields)
+
+
+def record_formset_changes(formset):
+    """Fill in what formset.save() would have recorded, for the admin's change message, without saving."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for inline_form in formset.forms:
+        if inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                formset.deleted_objects.append(inline_form.instance)
+        elif inline_form.has_changed():
+            if inline_form.instance.pk is None:
+                formset.new_objects.append(inline_form.instance)
+            else:
+                formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
+    return formset.new_objects or formset.changed_objects or formset.deleted_objects
+
+
+def inline_formset(formsets, model):
+    """The formset of ``model`` among the change form's; None where the user may not change that inline."""
+    return next((formset for formset in formsets if formset.model is model), None)
+
+
+def kept_rows(formset, *fields):
+    """The cleaned values of the rows the formset keeps: its list as it will stand after the save."""
+    return [
+        tuple(inline_form.cleaned_data[name] for name in fields)
+        for inline_form in formset.forms
+        if inline_form not in formset.deleted_forms and inline_form.cleaned_data.get(fields[-1])
+    ]
+
+
+class ServiceDeletesMixin:
+    """Deletes, one by one or from the changelist's action, go through the model's delete service."""
+
+    def delete_object(self, request, obj):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_object(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_object(request, obj)
 
 
 class CapabilityInline(admin.StackedInline):
@@ -252,35 +297,69 @@ class CapabilityInline(admin.StackedInline):
     filter_horizontal = ["materials"]
 
 
+def saved_as(obj, saved):
+    """Point the admin's object at the row a service created, for the redirect and the log."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+
+
 @admin.register(Plant)
-class PlantAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class PlantAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "ownership", "sector", "state", "city"]
     list_filter = ["kind", "ownership", "state"]
     search_fields = ["name", "city", "state", "sector"]
     inlines = [MembershipInline, CapabilityInline, StockItemInline]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.plant_update(plant=obj, user=request.user, **changed)
+        else:
+            saved_as(obj, services.plant_create(user=request.user, **form.cleaned_data))
+
+    def delete_object(self, request, obj):
+        services.plant_delete(plant=obj, user=request.user)
+
     def save_formset(self, request, form, formset, change):
-        if formset.model is not Capability:
-            return super().save_formset(request, form, formset, change)
-        # The admin's change message reads what the formset saved; record it as formset.save() would.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk is not None:
-                services.capability_delete(capability=deleted.instance)
-                formset.deleted_objects.append(deleted.instance)
+        if formset.model is Capability:
+            self._save_capabilities(request, form.instance, formset)
+        elif formset.model is Membership:
+            self._save_memberships(request, form.instance, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def _save_capabilities(self, request, plant, formset):
+        record_formset_changes(formset)
+        for capability in formset.deleted_objects:
+            services.capability_delete(capability=capability, user=request.user)
         for capability_form in formset.forms:
             if capability_form in formset.deleted_forms or not capability_form.has_changed():
                 continue
-            is_new = capability_form.instance.pk is None
-            capability = capability_save(capability_form, form.instance)
-            if is_new:
-                formset.new_objects.append(capability)
-            else:
-                formset.changed_objects.append((capability, capability_form.changed_data))
+            saved_as(capability_form.instance, capability_save(capability_form, plant, request.user))
+
+    def _save_memberships(self, request, plant, formset):
+        record_formset_changes(formset)
+        for membership in formset.deleted_objects:
+            services.membership_delete(membership=membership, user=request.user)
+        for membership_form in formset.forms:
+            if membership_form in formset.deleted_forms or not membership_form.has_changed():
+                continue
+            membership = membership_form.instance
+            if membership.pk is not None and "user" in membership_form.changed_data:
+                # The row now names someone else: the first person leaves, the second joins.
+                stored = Membership.objects.select_related("user").get(pk=membership.pk)
+                services.membership_delete(membership=stored, user=request.user)
+            saved = services.membership_create(
+                member=membership_form.cleaned_data["user"],
+                plant=plant,
+                role=membership_form.cleaned_data["role"],
+                user=request.user,
+            )
+            saved_as(membership, saved)
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["name", "family", "designation_list"]
     list_filter = ["family"]
     search_fields = ["name"]
@@ -288,6 +367,24 @@ class MaterialAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("designations")
+
+    def save_model(self, request, obj, form, change):
+        # Saved in save_related, with its designations, in one call of the service.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        designations = inline_formset(formsets, MaterialDesignation)
+        fields = dict(form.cleaned_data)
+        names = None
+        if designations is not None and (record_formset_changes(designations) or not change):
+            names = [designation for (designation,) in kept_rows(designations, "designation")]
+        if change:
+            services.material_update(material=form.instance, designations=names, user=request.user, **fields)
+        else:
+            saved_as(form.instance, services.material_create(designations=names or (), user=request.user, **fields))
+
+    def delete_object(self, request, obj):
+        services.material_delete(material=obj, user=request.user)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -324,7 +421,13 @@ class PartForm(forms.ModelForm):
 
 
 @admin.register(Part)
-class PartAdmin(PartSpreadsheetAdminMixin, PartNumberSearchMixin, admin.ModelAdmin):
+class PartAdmin(
+    PartSpreadsheetAdminMixin,
+    PartNumberSearchMixin,
+    ServiceErrorsAsMessagesMixin,
+    ServiceDeletesMixin,
+    admin.ModelAdmin,
+):
     form = PartForm
     part_lookup = "pk"
     list_display = ["name", "category", "number_list", "material", "import_price_usd"]
@@ -337,6 +440,24 @@ class PartAdmin(PartSpreadsheetAdminMixin, PartNumberSearchMixin, admin.ModelAdm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("numbers")
+
+    def save_model(self, request, obj, form, change):
+        # Saved in save_related, with its numbers, in one call of the service.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        numbers = inline_formset(formsets, PartNumber)
+        fields = dict(form.cleaned_data)
+        specs = None
+        if numbers is not None and (record_formset_changes(numbers) or not change):
+            specs = [services.NumberSpec(brand, number) for brand, number in kept_rows(numbers, "brand", "number")]
+        if change:
+            services.part_update(part=form.instance, numbers=specs, user=request.user, **fields)
+        else:
+            saved_as(form.instance, services.part_create(numbers=specs or (), user=request.user, **fields))
+
+    def delete_object(self, request, obj):
+        services.part_delete(part=obj, user=request.user)
 
     @admin.display(description=_("numbers"))
     def number_list(self, part):
@@ -360,11 +481,10 @@ class StockItemForm(forms.ModelForm):
 
     def clean_counted_quantity(self):
         counted = self.cleaned_data["counted_quantity"]
-        if counted is not None and counted < self.instance.reserved:
-            raise ValidationError(
-                gettext("%(reserved)d units are reserved for matches; the count cannot be lower.")
-                % {"reserved": self.instance.reserved}
-            )
+        if counted is not None:
+            refusal = services.stock_count_refusal(quantity=counted, reserved=self.instance.reserved)
+            if refusal:
+                raise ValidationError(refusal)
         return counted
 
 
@@ -424,7 +544,7 @@ class StockItemAdmin(
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        services.stock_item_delete(stock_item=obj)
+        services.stock_item_delete(stock_item=obj, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Bulk deletion would bypass the ledger checks of stock_item_delete; items are deleted one at a time.
@@ -466,7 +586,11 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Capability)
 class CapabilityAdmin(
-    CapabilitySpreadsheetAdminMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin
+    CapabilitySpreadsheetAdminMixin,
+    ServiceErrorsAsMessagesMixin,
+    ServiceDeletesMixin,
+    PlantStateColumn,
+    admin.ModelAdmin,
 ):
     form = CapabilityForm
     list_display = [
@@ -492,22 +616,32 @@ class CapabilityAdmin(
     filter_horizontal = ["materials"]
 
     def save_model(self, request, obj, form, change):
-        saved = capability_save(form, form.cleaned_data["plant"])
-        obj.pk = saved.pk
+        saved_as(obj, capability_save(form, form.cleaned_data["plant"], request.user))
 
     def save_related(self, request, form, formsets, change):
         # capability_save already set the materials; saving them again would do nothing but add queries.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
-    def delete_model(self, request, obj):
-        services.capability_delete(capability=obj)
+    def delete_object(self, request, obj):
+        services.capability_delete(capability=obj, user=request.user)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["user", "plant", "role", "created_at"]
     list_filter = ["role", "plant__kind"]
     list_select_related = ["user", "plant"]
     search_fields = ["user__username", "user__email", "plant__name"]
     autocomplete_fields = ["user", "plant"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is one person at one plant; another person or plant is another membership.
+        return ["user", "plant"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        saved = services.membership_create(member=obj.user, plant=obj.plant, role=obj.role, user=request.user)
+        saved_as(obj, saved)
+
+    def delete_object(self, request, obj):
+        services.membership_delete(membership=obj, user=request.user)

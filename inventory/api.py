@@ -1,4 +1,4 @@
-"""Inventory endpoints: thin viewsets that narrow reads, check the plant on writes and call the services."""
+"""Inventory endpoints: thin viewsets that narrow reads and call the services, which check who acts."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -6,20 +6,12 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.permissions import (
-    CatalogueWrites,
-    IsAdminOrReadOnly,
-    PlantManagersWrite,
-    PlantMembersWrite,
-    require_plant_manager,
-    require_plant_member,
-)
+from config.permissions import CatalogueWrites, IsAdminOrReadOnly, PlantManagersWrite, PlantRecordsWrite
 
-from . import services
+from . import access, services
 from .filters import CapabilityFilter, MaterialFilter, PartFilter, PlantFilter, StockItemFilter
 from .models import Capability, Material, Membership, Part, Plant, StockItem
 from .processes import Process
-from .selectors import plant_ids_for_user
 from .serializers import (
     CapabilitySerializer,
     CapabilityUpdateSerializer,
@@ -46,10 +38,12 @@ class PlantViewSet(viewsets.ModelViewSet):
     http_method_names = READ_CREATE_UPDATE
 
     def perform_create(self, serializer):
-        serializer.instance = services.plant_create(**serializer.validated_data)
+        serializer.instance = services.plant_create(user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.plant_update(plant=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.plant_update(
+            plant=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
 
 @extend_schema_view(create=extend_schema(description=_("Adds a member, or changes the role of an existing one.")))
@@ -66,19 +60,21 @@ class MembershipViewSet(
 
     def get_queryset(self):
         memberships = Membership.objects.select_related("user")
-        if self.request.user.is_staff:
+        if access.is_administrator(self.request.user):
             return memberships
-        return memberships.filter(plant_id__in=plant_ids_for_user(self.request.user))
+        return memberships.filter(plant_id__in=access.plant_ids_acted_for(self.request.user))
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        require_plant_manager(self.request.user, data["plant"].pk)
         serializer.instance = services.membership_create(
-            user=data["user"], plant=data["plant"], role=data.get("role", Membership.Role.MEMBER)
+            member=data["user"],
+            plant=data["plant"],
+            role=data.get("role", Membership.Role.MEMBER),
+            user=self.request.user,
         )
 
     def perform_destroy(self, membership):
-        services.membership_delete(membership=membership)
+        services.membership_delete(membership=membership, user=self.request.user)
 
 
 @extend_schema_view(create=extend_schema(responses={201: MaterialSerializer, 409: CONFLICT}))
@@ -91,7 +87,7 @@ class MaterialViewSet(
     filterset_class = MaterialFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.material_create(**serializer.validated_data)
+        serializer.instance = services.material_create(user=self.request.user, **serializer.validated_data)
 
 
 class ProcessViewSet(viewsets.ViewSet):
@@ -117,12 +113,14 @@ class PartViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         numbers = _number_specs(data.pop("numbers", []))
-        serializer.instance = services.part_create(numbers=numbers, **data)
+        serializer.instance = services.part_create(numbers=numbers, user=self.request.user, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         numbers = _number_specs(data.pop("numbers")) if "numbers" in data else None
-        serializer.instance = services.part_update(part=serializer.instance, numbers=numbers, **data)
+        serializer.instance = services.part_update(
+            part=serializer.instance, numbers=numbers, user=self.request.user, **data
+        )
 
 
 @extend_schema_view(
@@ -131,7 +129,7 @@ class PartViewSet(viewsets.ModelViewSet):
 )
 class StockItemViewSet(viewsets.ModelViewSet):
     queryset = StockItem.objects.all()
-    permission_classes = [PlantMembersWrite]
+    permission_classes = [PlantRecordsWrite]
     filterset_class = StockItemFilter
     http_method_names = READ_CREATE_UPDATE_DELETE
 
@@ -143,9 +141,7 @@ class StockItemViewSet(viewsets.ModelViewSet):
         return StockItemSerializer
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        require_plant_member(self.request.user, data["plant"].pk)
-        serializer.instance = services.stock_item_create(user=self.request.user, **data)
+        serializer.instance = services.stock_item_create(user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.stock_item_update(
@@ -153,7 +149,7 @@ class StockItemViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, stock_item):
-        services.stock_item_delete(stock_item=stock_item)
+        services.stock_item_delete(stock_item=stock_item, user=self.request.user)
 
     @extend_schema(responses=StockMovementSerializer(many=True), filters=False)
     @action(detail=True, filterset_class=None)
@@ -166,7 +162,7 @@ class StockItemViewSet(viewsets.ModelViewSet):
 @extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
 class CapabilityViewSet(viewsets.ModelViewSet):
     queryset = Capability.objects.prefetch_related("materials")
-    permission_classes = [PlantMembersWrite]
+    permission_classes = [PlantRecordsWrite]
     filterset_class = CapabilityFilter
     http_method_names = READ_CREATE_UPDATE_DELETE
 
@@ -176,12 +172,12 @@ class CapabilityViewSet(viewsets.ModelViewSet):
         return CapabilitySerializer
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        require_plant_member(self.request.user, data["plant"].pk)
-        serializer.instance = services.capability_create(**data)
+        serializer.instance = services.capability_create(user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.capability_update(capability=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.capability_update(
+            capability=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, capability):
-        services.capability_delete(capability=capability)
+        services.capability_delete(capability=capability, user=self.request.user)

@@ -1,11 +1,11 @@
-"""Reads of the inventory: lookups by normalized number and permission-narrowed querysets."""
+"""Reads of the inventory: lookups by normalized number. Who acts for which plant is inventory/access.py."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import MaterialDesignation, Membership, Part, PartNumber, Plant
+from .models import MaterialDesignation, Part, PartNumber, Plant
 from .normalization import normalize_code
 
 
@@ -68,23 +68,6 @@ def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
     own_numbers = PartNumber.objects.filter(part_id=part_id).values("normalized")
     sharing = PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True)
     return Q(**{f"{field}__in": {part_id, *sharing}})
-
-
-def plant_ids_for_user(user) -> set[int]:
-    if not user or not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("plant_id", flat=True))
-
-
-def managed_plant_ids_for_user(user) -> set[int]:
-    if not user or not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values_list("plant_id", flat=True))
-
-
-def user_is_member(user, plant: Plant | int) -> bool:
-    plant_id = plant if isinstance(plant, int) else plant.pk
-    return bool(user and user.is_authenticated and Membership.objects.filter(user=user, plant_id=plant_id).exists())
 
 
 def material_ids_by_designations(texts: Iterable[str]) -> dict[str, int]:

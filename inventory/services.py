@@ -2,7 +2,8 @@
 
 Stock quantities change only here, each change recorded in the ledger
 (StockMovement) in the same transaction, so that the sum of an item's
-movements always equals its quantity.
+movements always equals its quantity. Each function takes the ``user`` who
+acts and checks it with inventory/access.py, whoever calls.
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import access
 from .errors import ConflictError, InsufficientStock, StockCountsRefused
 from .events import capability_changed, stock_available
 from .models import (
@@ -47,14 +49,16 @@ def _announce_capability_changed(capability_id):
 # Plants and memberships
 
 
-def plant_create(**fields) -> Plant:
+def plant_create(*, user, **fields) -> Plant:
+    access.require_administrator(user)
     plant = Plant(**fields)
     plant.full_clean()
     plant.save()
     return plant
 
 
-def plant_update(*, plant: Plant, **fields) -> Plant:
+def plant_update(*, plant: Plant, user, **fields) -> Plant:
+    access.require_administrator(user)
     for name, value in fields.items():
         setattr(plant, name, value)
     plant.full_clean()
@@ -62,31 +66,76 @@ def plant_update(*, plant: Plant, **fields) -> Plant:
     return plant
 
 
-def membership_create(*, user, plant: Plant, role: str = Membership.Role.MEMBER) -> Membership:
-    membership, created = Membership.objects.get_or_create(user=user, plant=plant, defaults={"role": role})
+def _delete_unless_referenced(obj) -> None:
+    try:
+        obj.delete()
+    except ProtectedError as error:
+        raise ConflictError(
+            _("%(object)s is still referenced by %(referrers)s and cannot be deleted.")
+            % {
+                "object": obj,
+                "referrers": ", ".join(
+                    sorted({str(referrer._meta.verbose_name_plural) for referrer in error.protected_objects})
+                ),
+            }
+        ) from error
+
+
+def plant_delete(*, plant: Plant, user) -> None:
+    access.require_administrator(user)
+    _delete_unless_referenced(plant)
+
+
+def membership_create(*, member, plant: Plant, role: str = Membership.Role.MEMBER, user) -> Membership:
+    """Make ``member`` act for ``plant`` with ``role``, or change the role they have; ``user`` is who does it."""
+    access.require_manages_plant(user, plant)
+    membership, created = Membership.objects.get_or_create(user=member, plant=plant, defaults={"role": role})
     if not created and membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
+    access.forget_plant_roles(member)
     return membership
 
 
-def membership_delete(*, membership: Membership) -> None:
+def membership_delete(*, membership: Membership, user) -> None:
+    access.require_manages_plant(user, membership.plant_id)
     membership.delete()
+    access.forget_plant_roles(membership.user)
 
 
 # Materials
 
 
 @transaction.atomic
-def material_create(*, name: str, family: str, designations: Iterable[str] = (), note: str = "") -> Material:
+def material_create(*, name: str, family: str, designations: Iterable[str] = (), note: str = "", user) -> Material:
+    access.require_administrator(user)
     material = Material(name=name, family=family, note=note)
     material.full_clean()
     material.save()
-    material_add_designations(material=material, designations=designations)
+    _material_add_designations(material=material, designations=designations)
     return material
 
 
-def material_add_designations(*, material: Material, designations: Iterable[str]) -> None:
+@transaction.atomic
+def material_update(*, material: Material, designations: Iterable[str] | None = None, user, **fields) -> Material:
+    """Change a material; ``designations``, when given, is its whole new list of names."""
+    access.require_administrator(user)
+    for name, value in fields.items():
+        setattr(material, name, value)
+    material.full_clean()
+    material.save()
+    if designations is not None:
+        material.designations.all().delete()
+        _material_add_designations(material=material, designations=designations)
+    return material
+
+
+def material_delete(*, material: Material, user) -> None:
+    access.require_administrator(user)
+    _delete_unless_referenced(material)
+
+
+def _material_add_designations(*, material: Material, designations: Iterable[str]) -> None:
     for designation in designations:
         normalized = normalize_code(designation)
         if not normalized:
@@ -105,16 +154,20 @@ def material_add_designations(*, material: Material, designations: Iterable[str]
 
 
 @transaction.atomic
-def part_create(*, name: str, numbers: Iterable[NumberSpec] = (), processes: Iterable[str] = (), **fields) -> Part:
+def part_create(
+    *, name: str, numbers: Iterable[NumberSpec] = (), processes: Iterable[str] = (), user, **fields
+) -> Part:
+    access.require_adds_parts(user)
     part = Part(name=name, processes=sorted(set(processes)), **fields)
     part.full_clean()
     part.save()
-    part_add_numbers(part=part, numbers=numbers)
+    _part_add_numbers(part=part, numbers=numbers)
     return part
 
 
 @transaction.atomic
-def part_update(*, part: Part, numbers: Iterable[NumberSpec] | None = None, **fields) -> Part:
+def part_update(*, part: Part, numbers: Iterable[NumberSpec] | None = None, user, **fields) -> Part:
+    access.require_administrator(user)
     if "processes" in fields:
         fields["processes"] = sorted(set(fields["processes"]))
     for name, value in fields.items():
@@ -123,11 +176,16 @@ def part_update(*, part: Part, numbers: Iterable[NumberSpec] | None = None, **fi
     part.save()
     if numbers is not None:
         part.numbers.all().delete()
-        part_add_numbers(part=part, numbers=numbers)
+        _part_add_numbers(part=part, numbers=numbers)
     return part
 
 
-def part_add_numbers(*, part: Part, numbers: Iterable[NumberSpec]) -> None:
+def part_delete(*, part: Part, user) -> None:
+    access.require_administrator(user)
+    _delete_unless_referenced(part)
+
+
+def _part_add_numbers(*, part: Part, numbers: Iterable[NumberSpec]) -> None:
     seen = set(part.numbers.values_list("brand", "normalized"))
     for spec in numbers:
         brand, number = spec.brand.strip(), spec.number.strip()
@@ -141,9 +199,14 @@ def part_add_numbers(*, part: Part, numbers: Iterable[NumberSpec]) -> None:
 # Stock
 
 
-def _record_movement(*, stock_item_id, delta, reason, user=None, match=None, note=""):
+def _record_movement(*, stock_item_id, delta, reason, user, match=None, note=""):
     return StockMovement.objects.create(
-        stock_item_id=stock_item_id, delta=delta, reason=reason, user=user, match=match, note=note[:300]
+        stock_item_id=stock_item_id,
+        delta=delta,
+        reason=reason,
+        user=access.person(user),
+        match=match,
+        note=note[:300],
     )
 
 
@@ -156,9 +219,10 @@ def stock_item_create(
     condition: str = StockItem.Condition.NEW,
     location: str = "",
     exchangeable: bool = True,
-    user=None,
+    user,
     reason: str = StockMovement.Reason.COUNT,
 ) -> StockItem:
+    access.require_keeps_records_of_plant(user, plant)
     if quantity < 0:
         raise ConflictError(_("A quantity cannot be negative."))
     item = StockItem(plant=plant, part=part, condition=condition, location=location, exchangeable=exchangeable)
@@ -172,8 +236,12 @@ def stock_item_create(
 
 
 @transaction.atomic
-def stock_item_update(*, stock_item: StockItem, user=None, quantity: int | None = None, **fields) -> StockItem:
+def stock_item_update(*, stock_item: StockItem, user, quantity: int | None = None, **fields) -> StockItem:
     """Change an item's descriptive fields and, if given, set its counted quantity through the ledger."""
+    access.require_keeps_records_of_plant(user, stock_item.plant_id)
+    if "plant" in fields:
+        # Moving an item to another plant changes that plant's records too.
+        access.require_keeps_records_of_plant(user, fields["plant"])
     became_exchangeable = fields.get("exchangeable") and not stock_item.exchangeable
     for name, value in fields.items():
         setattr(stock_item, name, value)
@@ -186,7 +254,8 @@ def stock_item_update(*, stock_item: StockItem, user=None, quantity: int | None 
     return stock_item
 
 
-def stock_item_delete(*, stock_item: StockItem) -> None:
+def stock_item_delete(*, stock_item: StockItem, user) -> None:
+    access.require_keeps_records_of_plant(user, stock_item.plant_id)
     if stock_item.reserved:
         raise ConflictError(_("This stock item holds reserved units; release them before deleting it."))
     if stock_item.movements.exists():
@@ -197,11 +266,12 @@ def stock_item_delete(*, stock_item: StockItem) -> None:
 
 
 @transaction.atomic
-def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user=None, match=None, note="") -> StockItem:
+def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user, match=None, note="") -> StockItem:
     """Add ``delta`` units (negative to remove) and record the movement.
 
     One conditional update: never below zero and never below what is reserved.
     """
+    access.require_keeps_records_of_plant(user, stock_item.plant_id)
     if delta == 0:
         return stock_item
     updated = StockItem.objects.filter(pk=stock_item.pk, quantity__gte=F("reserved") - delta).update(
@@ -218,17 +288,36 @@ def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user=None, m
     return stock_item
 
 
+def stock_count_refusal(*, quantity: int, reserved: int) -> str | None:
+    """Why a physical count cannot be recorded, or None: the one statement of that rule.
+
+    The services refuse with it under the row lock; the admin's form asks it
+    too, to show the refusal beside the field before anything is saved.
+    """
+    if quantity < 0:
+        return _("A quantity cannot be negative.")
+    if quantity < reserved:
+        return _("%(reserved)d units are reserved for matches; the count cannot be lower.") % {"reserved": reserved}
+    return None
+
+
 @transaction.atomic
 def stock_set_quantity(
-    *, stock_item: StockItem, quantity: int, user=None, reason: str = StockMovement.Reason.COUNT, note=""
+    *, stock_item: StockItem, quantity: int, user, reason: str = StockMovement.Reason.COUNT, note=""
 ) -> StockItem:
     """Record a physical count: the ledger receives the difference."""
-    if quantity < 0:
-        raise ConflictError(_("A quantity cannot be negative."))
+    access.require_keeps_records_of_plant(user, stock_item.plant_id)
     locked = StockItem.objects.select_for_update().get(pk=stock_item.pk)
+    refusal = stock_count_refusal(quantity=quantity, reserved=locked.reserved)
+    if refusal:
+        raise InsufficientStock(refusal) if quantity >= 0 else ConflictError(refusal)
     stock_adjust(stock_item=stock_item, delta=quantity - locked.quantity, reason=reason, user=user, note=note)
     stock_item.refresh_from_db(fields=["quantity", "reserved", "updated_at"])
     return stock_item
+
+
+# Reservation, release and transfer out are steps of a match's lifecycle: exchange's match services call
+# them after checking who acts there (the requester accepts a reservation of another plant's units).
 
 
 def stock_reserve(*, stock_item_id: int, quantity: int) -> None:
@@ -253,7 +342,7 @@ def stock_release(*, stock_item_id: int, quantity: int) -> None:
 
 
 @transaction.atomic
-def stock_transfer_out(*, stock_item_id: int, quantity: int, user=None, match=None, note="") -> None:
+def stock_transfer_out(*, stock_item_id: int, quantity: int, user, match=None, note="") -> None:
     """Move reserved units out of the store (they left for the requesting plant)."""
     updated = StockItem.objects.filter(pk=stock_item_id, reserved__gte=quantity, quantity__gte=quantity).update(
         quantity=F("quantity") - quantity, reserved=F("reserved") - quantity
@@ -297,7 +386,7 @@ IMPORT_ANNOUNCE_LIMIT = 50
 
 @transaction.atomic
 def stock_import_counts(
-    *, plant: Plant, counts: Sequence[StockCount], user=None, progress: Callable[[int], None] | None = None
+    *, plant: Plant, counts: Sequence[StockCount], user, progress: Callable[[int], None] | None = None
 ) -> list[StockCountOutcome]:
     """Set many counted quantities of one plant at once, as a spreadsheet states them.
 
@@ -307,6 +396,7 @@ def stock_import_counts(
     StockCountsRefused, writing nothing, when a count falls below the units
     reserved. Counts must name distinct items.
     """
+    access.require_keeps_records_of_plant(user, plant)
     # Locking the plant's whole store in primary-key order keeps two concurrent imports from deadlocking.
     existing = {
         (row["part_id"], row["condition"], row["location"]): row
@@ -318,12 +408,9 @@ def stock_import_counts(
     refused = {}
     for index, count in enumerate(counts):
         current = existing.get((count.part_id, count.condition, count.location))
-        if count.quantity < 0:
-            refused[index] = _("A quantity cannot be negative.")
-        elif current and count.quantity < current["reserved"]:
-            refused[index] = _("%(reserved)d units of this item are reserved; the count cannot be lower.") % {
-                "reserved": current["reserved"]
-            }
+        refusal = stock_count_refusal(quantity=count.quantity, reserved=current["reserved"] if current else 0)
+        if refusal:
+            refused[index] = refusal
     if refused:
         raise StockCountsRefused(refused)
 
@@ -433,7 +520,8 @@ def _create_stock_items(*, plant: Plant, counts: list[StockCount], at) -> list[i
 
 def _insert_import_movements(movements: list[tuple[int, int]], *, user, at) -> None:
     """Write (stock item id, delta) pairs as ``import`` movements."""
-    user_id = user.pk if user else None
+    recorded = access.person(user)
+    user_id = recorded.pk if recorded else None
     if connection.vendor != "postgresql":
         StockMovement.objects.bulk_create(
             (
@@ -464,7 +552,8 @@ def _copy_rows(model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> No
 
 
 @transaction.atomic
-def capability_create(*, plant: Plant, process: str, materials: Iterable[Material] = (), **fields) -> Capability:
+def capability_create(*, plant: Plant, process: str, materials: Iterable[Material] = (), user, **fields) -> Capability:
+    access.require_keeps_records_of_plant(user, plant)
     capability = Capability(plant=plant, process=process, **fields)
     capability.full_clean()
     capability.save()
@@ -474,7 +563,12 @@ def capability_create(*, plant: Plant, process: str, materials: Iterable[Materia
 
 
 @transaction.atomic
-def capability_update(*, capability: Capability, materials: Iterable[Material] | None = None, **fields) -> Capability:
+def capability_update(
+    *, capability: Capability, materials: Iterable[Material] | None = None, user, **fields
+) -> Capability:
+    access.require_keeps_records_of_plant(user, capability.plant_id)
+    if "plant" in fields:
+        access.require_keeps_records_of_plant(user, fields["plant"])
     for name, value in fields.items():
         setattr(capability, name, value)
     capability.full_clean()
@@ -485,7 +579,8 @@ def capability_update(*, capability: Capability, materials: Iterable[Material] |
     return capability
 
 
-def capability_delete(*, capability: Capability) -> None:
+def capability_delete(*, capability: Capability, user) -> None:
+    access.require_keeps_records_of_plant(user, capability.plant_id)
     try:
         capability.delete()
     except ProtectedError as error:

@@ -64,7 +64,7 @@ class StockImportResource(_SpreadsheetImport, StockItemResource):
 
 class CapabilityImportResource(_SpreadsheetImport, CapabilityResource):
     def run_import(self, upload, *, dry_run, user):
-        return spreadsheets.import_capabilities(plant=self.plant, upload=upload, dry_run=dry_run)
+        return spreadsheets.import_capabilities(plant=self.plant, upload=upload, user=user, dry_run=dry_run)
 
 
 class PlantImportForm(ImportForm):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV as CsvFormat
 from import_export.formats.base_formats import XLSX as XlsxFormat
 
-from . import services
+from . import access, services
 from .errors import StockCountsRefused
 from .models import Capability, MaterialDesignation, Part, Plant, StockItem
 from .normalization import normalize_code
@@ -337,13 +337,15 @@ def import_stock(
     *,
     plant: Plant,
     upload,
-    user=None,
+    user,
     create_parts: bool = False,
     dry_run: bool = False,
     name: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Read a stock file and set the plant's counts, all or nothing. Raises SpreadsheetRefused for an unusable file."""
+    # Checked before reading: a refused caller learns nothing of the file, not even that it is unusable.
+    access.require_keeps_records_of_plant(user, plant)
     table = read_table(upload, name=name)
     columns = _columns(
         table.headers, STOCK_COLUMNS, required={key: STOCK_HEADERS[key] for key in ("number", "quantity")}
@@ -367,7 +369,7 @@ def import_stock(
 
     try:
         with transaction.atomic():
-            created_part_ids = _create_parts(new_parts)
+            created_part_ids = _create_parts(new_parts, user=user)
             for row in parsed:
                 if row["part_id"] is None:
                     row["part_id"] = created_part_ids[row["new_part_key"]]
@@ -476,13 +478,14 @@ def _distinct_counts(parsed, columns, report) -> tuple[list[tuple[dict, dict]], 
     return counts, lines
 
 
-def _create_parts(new_parts: dict[tuple, dict]) -> dict[tuple, int]:
+def _create_parts(new_parts: dict[tuple, dict], *, user) -> dict[tuple, int]:
     return {
         key: services.part_create(
             name=row["name"],
             category=row["category"] or "",
             description=row["description"] or "",
             numbers=[services.NumberSpec(row["brand"] or "", row["number"])],
+            user=user,
         ).pk
         for key, row in new_parts.items()
     }
@@ -515,8 +518,9 @@ def _fill_stock_report(report, counts, outcomes, parts_created) -> None:
 # Capability import
 
 
-def import_capabilities(*, plant: Plant, upload, dry_run: bool = False, name: str = "") -> ImportReport:
+def import_capabilities(*, plant: Plant, upload, user, dry_run: bool = False, name: str = "") -> ImportReport:
     """Create or update the plant's capabilities (one per process) from a file, all or nothing."""
+    access.require_keeps_records_of_plant(user, plant)
     table = read_table(upload, name=name)
     columns = _columns(table.headers, CAPABILITY_COLUMNS, required={"process": CAPABILITY_HEADERS["process"]})
     report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
@@ -542,7 +546,7 @@ def import_capabilities(*, plant: Plant, upload, dry_run: bool = False, name: st
     # The rows that parsed are still written (and rolled back) so the model's own checks report every bad row.
     try:
         with transaction.atomic():
-            _write_capabilities(plant, parsed, columns, report)
+            _write_capabilities(plant, parsed, columns, report, user=user)
             if report.errors or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -614,7 +618,7 @@ def _parse_capability_row(line, cells, columns, process_codes, designations, rep
     return {"line": line, "process": process, "material_ids": material_ids, "fields": fields}
 
 
-def _write_capabilities(plant, parsed, columns, report) -> None:
+def _write_capabilities(plant, parsed, columns, report, *, user) -> None:
     existing = {capability.process: capability for capability in Capability.objects.filter(plant=plant)}
     tally = {"created": 0, "updated": 0}
     for row in parsed:
@@ -622,12 +626,12 @@ def _write_capabilities(plant, parsed, columns, report) -> None:
         try:
             if capability is None:
                 capability = services.capability_create(
-                    plant=plant, process=row["process"], materials=row["material_ids"], **row["fields"]
+                    plant=plant, process=row["process"], materials=row["material_ids"], user=user, **row["fields"]
                 )
                 action = "created"
             else:
                 capability = services.capability_update(
-                    capability=capability, materials=row["material_ids"], **row["fields"]
+                    capability=capability, materials=row["material_ids"], user=user, **row["fields"]
                 )
                 action = "updated"
         except ValidationError as error:

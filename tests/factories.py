@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from inventory import access
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Part, PartNumber, Plant, StockItem
 
@@ -49,6 +50,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     plant = factory.SubFactory(PlantFactory)
     role = Membership.Role.MEMBER
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Written directly, as fixtures are, so the user object must drop the memberships it may have read already.
+        membership = super()._create(model_class, *args, **kwargs)
+        access.forget_plant_roles(membership.user)
+        return membership
+
 
 class MaterialFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -74,14 +82,17 @@ class PartFactory(factory.django.DjangoModelFactory):
                 PartNumber.objects.create(part=part, brand=brand, number=number)
 
 
-def stock_item(*, plant=None, part=None, quantity=5, **fields) -> StockItem:
+# The test world is set up as the system would load it; the tests then act as the people they name.
+
+
+def stock_item(*, plant=None, part=None, quantity=5, user=access.SYSTEM, **fields) -> StockItem:
     """A stock item whose quantity came in through the ledger, as in real use."""
     return inventory_services.stock_item_create(
-        plant=plant or PlantFactory(), part=part or PartFactory(), quantity=quantity, **fields
+        plant=plant or PlantFactory(), part=part or PartFactory(), quantity=quantity, user=user, **fields
     )
 
 
-def capability(*, plant=None, process="turning", materials=(), **fields) -> Capability:
+def capability(*, plant=None, process="turning", materials=(), user=access.SYSTEM, **fields) -> Capability:
     return inventory_services.capability_create(
-        plant=plant or ShopFactory(), process=process, materials=materials, **fields
+        plant=plant or ShopFactory(), process=process, materials=materials, user=user, **fields
     )

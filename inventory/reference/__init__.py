@@ -2,7 +2,8 @@
 taxonomy with Spanish labels, real plants and part-number cross-references.
 
 Loading is idempotent: what already exists (by name or normalized number) is
-left as it is.
+left as it is. The loaders are the operator's, run by commands: they write as
+access.SYSTEM.
 """
 
 import csv
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from inventory import services
+from inventory import access, services
 from inventory.models import Material, MaterialDesignation, PartNumber, Plant
 from inventory.normalization import normalize_code
 
@@ -45,7 +46,7 @@ def load_materials() -> int:
             if known is not None:
                 continue
             services.material_create(
-                name=row["name"], family=row["family"], designations=designations, note=row["note"]
+                name=row["name"], family=row["family"], designations=designations, note=row["note"], user=access.SYSTEM
             )
             created += 1
     return created
@@ -66,6 +67,7 @@ def load_plants() -> int:
             city=row["city"],
             latitude=float(row["latitude"]),
             longitude=float(row["longitude"]),
+            user=access.SYSTEM,
         )
         created += 1
     return created
@@ -89,6 +91,7 @@ def load_cross_references() -> int:
             description=rows[0]["description"],
             import_price_usd=IMPORT_PRICE_BY_FAMILY.get(family),
             numbers=[services.NumberSpec(row["brand"], row["number"]) for row in rows],
+            user=access.SYSTEM,
         )
         created += 1
     return created

@@ -3,6 +3,7 @@ import pytest
 from exchange import services as exchange_services
 from exchange.models import Criticality, Match
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.models import Material
 from tests.factories import MembershipFactory, PartFactory, PlantFactory, ShopFactory, capability, stock_item
 
@@ -43,7 +44,7 @@ def fulfilled_match(*, admin_user, **kwargs):
 def one_of_everything(admin_user):
     """At least one row of every registered model, so each change form has something to show."""
     material = inventory_services.material_create(
-        name="AISI 1045", family=Material.Family.CARBON_STEEL, designations=["AISI 1045", "C45"]
+        user=SYSTEM, name="AISI 1045", family=Material.Family.CARBON_STEEL, designations=["AISI 1045", "C45"]
     )
     capability(process="turning", materials=[material])
     match = proposed_match(criticality=Criticality.PRODUCTION_STOPPED)

@@ -1,4 +1,10 @@
-"""One small exchange seen from five chairs: anonymous, the requesting plant, another plant, a machine shop, an admin."""
+"""One small exchange seen from seven chairs.
+
+Anonymous; the requesting plant's manager (``owner``) and a plain member of it
+(``member``); the source plant (``other``); a machine shop; an administrator
+who is no plant's member (``admin``); and an administrator who is a member of
+the requesting plant (``admin_member``).
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,6 +14,7 @@ import pytest
 from exchange import services as exchange_services
 from exchange.models import Match, PartRequest
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.models import Membership
 from tests.conftest import client_for
 from tests.factories import (
@@ -62,12 +69,16 @@ def world(db):
     users = {
         "anonymous": None,
         "owner": owner,
+        "member": colleague_membership.user,
         "other": MembershipFactory(plant=other_plant).user,
         "shop": MembershipFactory(plant=shop).user,
         "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
+        "admin_member": MembershipFactory(
+            plant=owner_plant, user=UserFactory(username="admin-member", is_staff=True, is_superuser=True)
+        ).user,
     }
     material = inventory_services.material_create(
-        name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
+        user=SYSTEM, name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
     )
     part = PartFactory(name="Rodamiento 6205", numbers=[("SKF", "6205-2RS"), ("FAG", "6205-2RSR")], material=material)
     request = exchange_services.part_request_create(

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exchange.models import Match, PartRequest
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.models import StockMovement
 from tests.conftest import client_for
 from tests.factories import (
@@ -121,7 +122,10 @@ def many_memberships(count):
 def many_materials(count):
     for index in range(count):
         inventory_services.material_create(
-            name=f"M{count}-{index}", family="other", designations=[f"D{count}-{index}", f"E{count}-{index}"]
+            user=SYSTEM,
+            name=f"M{count}-{index}",
+            family="other",
+            designations=[f"D{count}-{index}", f"E{count}-{index}"],
         )
     return "/api/materials/"
 
@@ -141,7 +145,7 @@ def many_stock_items(count):
 def many_movements(count):
     item = stock_item(quantity=1)
     for _ in range(count - 1):
-        inventory_services.stock_adjust(stock_item=item, delta=1, reason=StockMovement.Reason.ADJUSTMENT)
+        inventory_services.stock_adjust(user=SYSTEM, stock_item=item, delta=1, reason=StockMovement.Reason.ADJUSTMENT)
     return f"/api/stock/{item.pk}/movements/"
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.throttling import ScopedRateThrottle
 
 from inventory.models import Membership
@@ -10,15 +11,25 @@ from tests.factories import UserFactory
 
 from .conftest import ids
 
-ROLES = ["anonymous", "owner", "other", "shop", "admin"]
+ROLES = ["anonymous", "owner", "member", "other", "shop", "admin", "admin_member"]
+ADMINISTRATORS = {"admin", "admin_member"}
 
 
-def expect(owner, other, shop, admin):
-    return {"anonymous": 401, "owner": owner, "other": other, "shop": shop, "admin": admin}
+def expect(owner, member, other, shop, admin, admin_member):
+    """The answer for each chair (see conftest): the rule of docs/architecture.md, "Who acts for a plant"."""
+    return {
+        "anonymous": 401,
+        "owner": owner,
+        "member": member,
+        "other": other,
+        "shop": shop,
+        "admin": admin,
+        "admin_member": admin_member,
+    }
 
 
 def readable(status=200):
-    return expect(status, status, status, status)
+    return expect(status, status, status, status, status, status)
 
 
 def all_plants(w, role):
@@ -27,7 +38,7 @@ def all_plants(w, role):
 
 def memberships_of_own_plants(w, role):
     memberships = Membership.objects.all()
-    if role != "admin":
+    if role not in ADMINISTRATORS:
         memberships = memberships.filter(plant__memberships__user=w.users[role])
     return sorted(memberships.values_list("id", flat=True))
 
@@ -35,9 +46,11 @@ def memberships_of_own_plants(w, role):
 def visible_requests(w, role):
     return {
         "owner": [w.request.pk],
+        "member": [w.request.pk],
         "other": [w.request.pk, w.closed_request.pk],
         "shop": [w.request.pk],
         "admin": [w.request.pk, w.closed_request.pk],
+        "admin_member": [w.request.pk, w.closed_request.pk],
     }[role]
 
 
@@ -74,7 +87,7 @@ CASES = [
         lambda w: "/api/plants/",
         lambda w: {"name": "Nueva"},
         None,
-        expect(403, 403, 403, 201),
+        expect(403, 403, 403, 403, 201, 201),
         None,
     ),
     (
@@ -83,7 +96,7 @@ CASES = [
         lambda w: f"/api/plants/{w.owner_plant.pk}/",
         lambda w: {"city": "Socopó"},
         None,
-        expect(403, 403, 403, 200),
+        expect(403, 403, 403, 403, 200, 200),
         None,
     ),
     ("memberships-list", "get", lambda w: "/api/memberships/", None, None, readable(), memberships_of_own_plants),
@@ -93,7 +106,7 @@ CASES = [
         lambda w: "/api/memberships/",
         new_membership,
         None,
-        expect(201, 403, 403, 201),
+        expect(201, 403, 403, 403, 201, 201),
         None,
     ),
     (
@@ -102,7 +115,7 @@ CASES = [
         lambda w: f"/api/memberships/{w.owner_colleague_membership.pk}/",
         None,
         None,
-        expect(204, 404, 404, 204),
+        expect(204, 403, 404, 404, 204, 204),
         None,
     ),
     ("materials-list", "get", lambda w: "/api/materials/", None, None, readable(), lambda w, r: [w.material.pk]),
@@ -112,7 +125,7 @@ CASES = [
         lambda w: "/api/materials/",
         lambda w: {"name": "AISI 4140", "family": "alloy_steel"},
         None,
-        expect(403, 403, 403, 201),
+        expect(403, 403, 403, 403, 201, 201),
         None,
     ),
     ("processes-list", "get", lambda w: "/api/processes/", None, None, readable(), None),
@@ -131,7 +144,7 @@ CASES = [
         lambda w: "/api/parts/",
         lambda w: {"name": "Eje", "numbers": [{"brand": "", "number": "E-1"}]},
         None,
-        expect(201, 201, 201, 201),
+        expect(201, 201, 201, 201, 201, 201),
         None,
     ),
     (
@@ -140,7 +153,7 @@ CASES = [
         lambda w: f"/api/parts/{w.part.pk}/",
         lambda w: {"category": "rodamientos"},
         None,
-        expect(403, 403, 403, 200),
+        expect(403, 403, 403, 403, 200, 200),
         None,
     ),
     (
@@ -158,7 +171,7 @@ CASES = [
         lambda w: "/api/stock/",
         lambda w: {"plant": w.owner_plant.pk, "part": w.part.pk, "quantity": 4, "location": "C-1"},
         None,
-        expect(201, 403, 403, 201),
+        expect(201, 201, 403, 403, 201, 201),
         None,
     ),
     (
@@ -167,7 +180,7 @@ CASES = [
         lambda w: f"/api/stock/{w.owner_stock.pk}/",
         lambda w: {"quantity": 7},
         None,
-        expect(200, 403, 403, 200),
+        expect(200, 200, 403, 403, 200, 200),
         None,
     ),
     (
@@ -176,7 +189,7 @@ CASES = [
         lambda w: f"/api/stock/{w.empty_stock.pk}/",
         None,
         None,
-        expect(204, 403, 403, 204),
+        expect(204, 204, 403, 403, 204, 204),
         None,
     ),
     ("stock-movements", "get", lambda w: f"/api/stock/{w.owner_stock.pk}/movements/", None, None, readable(), None),
@@ -195,7 +208,7 @@ CASES = [
         lambda w: "/api/capabilities/",
         lambda w: {"plant": w.shop.pk, "process": "milling"},
         None,
-        expect(403, 403, 201, 201),
+        expect(403, 403, 403, 201, 201, 201),
         None,
     ),
     (
@@ -204,7 +217,7 @@ CASES = [
         lambda w: f"/api/capabilities/{w.capability.pk}/",
         lambda w: {"lead_time_days": 5},
         None,
-        expect(403, 403, 200, 200),
+        expect(403, 403, 403, 200, 200, 200),
         None,
     ),
     (
@@ -213,7 +226,7 @@ CASES = [
         lambda w: f"/api/capabilities/{w.capability.pk}/",
         None,
         None,
-        expect(403, 403, 204, 204),
+        expect(403, 403, 403, 204, 204, 204),
         None,
     ),
     ("requests-list", "get", lambda w: "/api/requests/", None, None, readable(), visible_requests),
@@ -223,17 +236,25 @@ CASES = [
         lambda w: f"/api/requests/{w.closed_request.pk}/",
         None,
         None,
-        expect(404, 200, 404, 200),
+        expect(404, 404, 200, 404, 200, 200),
         None,
     ),
-    ("requests-create", "post", lambda w: "/api/requests/", new_request, None, expect(201, 403, 403, 403), None),
+    (
+        "requests-create",
+        "post",
+        lambda w: "/api/requests/",
+        new_request,
+        None,
+        expect(201, 201, 403, 403, 403, 201),
+        None,
+    ),
     (
         "requests-update",
         "patch",
         lambda w: f"/api/requests/{w.request.pk}/",
         lambda w: {"quantity": 3},
         None,
-        expect(200, 403, 403, 200),
+        expect(200, 200, 403, 403, 200, 200),
         None,
     ),
     (
@@ -251,7 +272,7 @@ CASES = [
         lambda w: f"/api/requests/{w.request.pk}/rematch/",
         None,
         None,
-        expect(200, 403, 403, 200),
+        expect(200, 200, 403, 403, 200, 200),
         None,
     ),
     (
@@ -260,19 +281,27 @@ CASES = [
         lambda w: f"/api/requests/{w.request.pk}/cancel/",
         None,
         None,
-        expect(200, 403, 403, 200),
+        expect(200, 200, 403, 403, 200, 200),
         None,
     ),
     ("matches-list", "get", lambda w: "/api/matches/", None, None, readable(), visible_matches),
-    ("matches-detail", "get", lambda w: f"/api/matches/{w.match.pk}/", None, None, expect(200, 200, 404, 200), None),
-    ("matches-offer", "post", lambda w: "/api/matches/", offer, None, expect(403, 403, 201, 403), None),
+    (
+        "matches-detail",
+        "get",
+        lambda w: f"/api/matches/{w.match.pk}/",
+        None,
+        None,
+        expect(200, 200, 200, 404, 200, 200),
+        None,
+    ),
+    ("matches-offer", "post", lambda w: "/api/matches/", offer, None, expect(403, 403, 403, 201, 403, 403), None),
     (
         "matches-approve",
         "post",
         lambda w: f"/api/matches/{w.match.pk}/approve/",
         None,
         None,
-        expect(403, 403, 404, 200),
+        expect(403, 403, 403, 404, 200, 200),
         None,
     ),
     (
@@ -281,7 +310,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/reject/",
         lambda w: {"reason": "lejos"},
         None,
-        expect(403, 403, 404, 200),
+        expect(403, 403, 403, 404, 200, 200),
         None,
     ),
     (
@@ -290,7 +319,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/quote/",
         lambda w: QUOTE,
         None,
-        expect(403, 200, 404, 403),
+        expect(403, 403, 200, 404, 403, 403),
         None,
     ),
     (
@@ -299,7 +328,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/accept/",
         None,
         "quote_and_approve",
-        expect(200, 403, 404, 403),
+        expect(200, 200, 403, 404, 403, 200),
         None,
     ),
     (
@@ -308,7 +337,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/ship/",
         lambda w: {"note": "MRW 123"},
         "accept",
-        expect(403, 200, 404, 403),
+        expect(403, 403, 200, 404, 403, 403),
         None,
     ),
     (
@@ -317,7 +346,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/fulfil/",
         None,
         "accept",
-        expect(200, 403, 404, 403),
+        expect(200, 200, 403, 404, 403, 200),
         None,
     ),
     (
@@ -326,7 +355,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/decline/",
         None,
         None,
-        expect(200, 200, 404, 200),
+        expect(200, 200, 200, 404, 200, 200),
         None,
     ),
     (
@@ -335,7 +364,7 @@ CASES = [
         lambda w: f"/api/matches/{w.match.pk}/cancel/",
         None,
         "accept",
-        expect(200, 200, 404, 200),
+        expect(200, 200, 200, 404, 200, 200),
         None,
     ),
     ("stats", "get", lambda w: "/api/stats/", None, None, readable(), None),
@@ -388,3 +417,12 @@ def test_token_login_is_throttled_under_its_own_scope(world, api_client, monkeyp
         for _ in range(3)
     ]
     assert statuses == [400, 400, 429]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_stock_spreadsheet_is_loaded_by_those_who_keep_the_plants_records(world, role):
+    upload = SimpleUploadedFile("stock.csv", b"part number,quantity,location\n6205-2RS,3,S-1\n", "text/csv")
+    response = world.client(role).post(
+        "/api/stock/import/", {"plant": world.owner_plant.pk, "file": upload}, format="multipart"
+    )
+    assert response.status_code == expect(200, 200, 403, 403, 200, 200)[role], response.content

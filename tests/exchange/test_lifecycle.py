@@ -13,6 +13,7 @@ from exchange.errors import TransitionNotAllowed
 from exchange.models import Match, PartRequest
 from exchange.savings import savings_summary
 from exchange.transitions import RESERVING_STATUSES, TRANSITIONS
+from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
 from inventory.models import Material, StockItem, StockMovement
 from inventory.services import NumberSpec, part_create
@@ -32,6 +33,7 @@ def world(db, django_capture_on_commit_callbacks):
     bystander = MembershipFactory(plant=PlantFactory(name="Elsewhere")).user
     admin = UserFactory(is_staff=True, is_superuser=True)
     part = part_create(
+        user=SYSTEM,
         name="Bearing 6205",
         import_price_usd=Decimal("42.00"),
         numbers=[NumberSpec("FAG", "6205-2RSR"), NumberSpec("generic", "6205-2RS")],
@@ -288,6 +290,7 @@ def test_a_request_resolves_its_number_and_takes_the_fabrication_spec_from_the_p
     user = MembershipFactory(plant=plant).user
     steel = Material.objects.create(name="Carbon steel 1045", family="carbon_steel")
     shaft = part_create(
+        user=SYSTEM,
         name="Shaft",
         material=steel,
         processes=["turning"],

@@ -9,6 +9,7 @@ from django.utils import timezone
 from exchange import services, tasks
 from exchange.models import Match
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.models import Material
 from tests.factories import (
     MembershipFactory,
@@ -33,14 +34,17 @@ def requester(plant):
 @pytest.fixture
 def steel_1045(db):
     return inventory_services.material_create(
-        name="Carbon steel 1045", family=Material.Family.CARBON_STEEL, designations=["AISI 1045", "C45", "1.0503"]
+        user=SYSTEM,
+        name="Carbon steel 1045",
+        family=Material.Family.CARBON_STEEL,
+        designations=["AISI 1045", "C45", "1.0503"],
     )
 
 
 @pytest.fixture
 def steel_4140(db):
     return inventory_services.material_create(
-        name="Alloy steel 4140", family=Material.Family.ALLOY_STEEL, designations=["AISI 4140", "42CrMo4"]
+        user=SYSTEM, name="Alloy steel 4140", family=Material.Family.ALLOY_STEEL, designations=["AISI 4140", "42CrMo4"]
     )
 
 
@@ -263,7 +267,7 @@ def test_running_again_refreshes_open_proposals(plant, requester):
     part_request = post_request(plant, requester, part=part, quantity=5)
     (proposal,) = matched(part_request)
 
-    inventory_services.stock_adjust(stock_item=item, delta=4, reason="count")
+    inventory_services.stock_adjust(user=SYSTEM, stock_item=item, delta=4, reason="count")
     (refreshed,) = matched(part_request)
 
     assert (refreshed.pk, proposal.quantity, refreshed.quantity) == (proposal.pk, 1, 5)
@@ -282,7 +286,7 @@ def test_running_again_leaves_approved_and_accepted_matches_alone(plant, request
     services.match_quote(match=accepted, user=source_member, price=Decimal("30"), currency="USD", lead_time_days=3)
     accepted = services.match_accept(match=accepted, user=requester)
 
-    inventory_services.stock_adjust(stock_item=approved_item, delta=4, reason="count")
+    inventory_services.stock_adjust(user=SYSTEM, stock_item=approved_item, delta=4, reason="count")
     matched(part_request)
 
     approved.refresh_from_db()
@@ -298,7 +302,7 @@ def test_a_proposal_no_longer_feasible_is_withdrawn(plant, requester):
     part_request = post_request(plant, requester, part=part)
     assert matched(part_request)
 
-    inventory_services.stock_item_update(stock_item=item, exchangeable=False)
+    inventory_services.stock_item_update(user=SYSTEM, stock_item=item, exchangeable=False)
 
     assert matched(part_request) == []
 
@@ -319,8 +323,8 @@ def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester
         quantity=1,
     )
 
-    inventory_services.stock_adjust(stock_item=quoted_item, delta=3, reason="count")
-    inventory_services.stock_adjust(stock_item=unquoted_item, delta=3, reason="count")
+    inventory_services.stock_adjust(user=SYSTEM, stock_item=quoted_item, delta=3, reason="count")
+    inventory_services.stock_adjust(user=SYSTEM, stock_item=unquoted_item, delta=3, reason="count")
     by_item = {match.stock_item_id: match for match in matched(part_request)}
 
     assert (by_item[quoted_item.pk].pk, by_item[quoted_item.pk].quantity) == (quoted.pk, 1)
@@ -329,7 +333,7 @@ def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester
 
     # No longer feasible: the unquoted proposal goes, the quoted one stays for the admin to decide.
     for item in (quoted_item, unquoted_item):
-        inventory_services.stock_item_update(stock_item=item, exchangeable=False)
+        inventory_services.stock_item_update(user=SYSTEM, stock_item=item, exchangeable=False)
     assert [match.pk for match in matched(part_request)] == [quoted.pk]
 
 

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from inventory import services
+from inventory.access import SYSTEM
 from inventory.errors import ConflictError, InsufficientStock
 from inventory.models import Capability, Part, StockItem, StockMovement
 from tests.factories import PartFactory, PlantFactory, stock_item
@@ -24,11 +25,11 @@ def test_creating_stock_records_its_count_in_the_ledger():
 def test_the_ledger_sum_equals_the_quantity_after_every_kind_of_change():
     item = stock_item(quantity=10)
 
-    services.stock_adjust(stock_item=item, delta=-3, reason=StockMovement.Reason.ADJUSTMENT)
-    services.stock_set_quantity(stock_item=item, quantity=12)
+    services.stock_adjust(user=SYSTEM, stock_item=item, delta=-3, reason=StockMovement.Reason.ADJUSTMENT)
+    services.stock_set_quantity(user=SYSTEM, stock_item=item, quantity=12)
     services.stock_reserve(stock_item_id=item.pk, quantity=4)
     services.stock_release(stock_item_id=item.pk, quantity=1)
-    services.stock_transfer_out(stock_item_id=item.pk, quantity=3, match=99)
+    services.stock_transfer_out(stock_item_id=item.pk, quantity=3, match=99, user=SYSTEM)
 
     item.refresh_from_db()
     assert (item.quantity, item.reserved) == (9, 0)
@@ -42,7 +43,7 @@ def test_a_count_below_what_is_reserved_is_refused_and_changes_nothing():
     services.stock_reserve(stock_item_id=item.pk, quantity=4)
 
     with pytest.raises(InsufficientStock):
-        services.stock_set_quantity(stock_item=item, quantity=3)
+        services.stock_set_quantity(user=SYSTEM, stock_item=item, quantity=3)
 
     item.refresh_from_db()
     assert (item.quantity, item.reserved, ledger_sum(item)) == (5, 4, 5)
@@ -68,7 +69,7 @@ def test_negative_counts_are_refused():
 def test_an_item_with_history_cannot_be_deleted():
     item = stock_item(quantity=1)
     with pytest.raises(ConflictError):
-        services.stock_item_delete(stock_item=item)
+        services.stock_item_delete(user=SYSTEM, stock_item=item)
 
 
 # The database itself refuses what the services would never write.

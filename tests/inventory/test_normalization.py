@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from inventory.access import SYSTEM
 from inventory.normalization import normalize_code
 from inventory.selectors import part_find_by_number
 from inventory.services import NumberSpec, part_create
@@ -27,7 +28,7 @@ def test_normalization_removes_separators_and_case(written, normalized):
 
 
 def test_a_number_written_any_way_finds_the_part(db):
-    part = part_create(name="Bearing 6205 sealed", numbers=[NumberSpec("generic", "6205-2RS")])
+    part = part_create(user=SYSTEM, name="Bearing 6205 sealed", numbers=[NumberSpec("generic", "6205-2RS")])
 
     assert part_find_by_number("6205 2rs") == part
     assert part_find_by_number("62052RS") == part
@@ -35,7 +36,9 @@ def test_a_number_written_any_way_finds_the_part(db):
 
 
 def test_a_number_with_its_brand_in_front_finds_the_part(db):
-    part = part_create(name="Bearing", numbers=[NumberSpec("FAG", "6205-2RSR"), NumberSpec("SKF", "6205-2RSH")])
+    part = part_create(
+        user=SYSTEM, name="Bearing", numbers=[NumberSpec("FAG", "6205-2RSR"), NumberSpec("SKF", "6205-2RSH")]
+    )
 
     assert part_find_by_number("FAG 6205 2RSR") == part
     assert part_find_by_number("skf 6205-2rsh") == part

@@ -11,6 +11,7 @@ from exchange import services as exchange_services
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Match
 from inventory import services as inventory_services
+from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
 
 from .world import World
@@ -75,7 +76,7 @@ def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not
     world = World(units=2)
     part_request = world.request()
     proposal = Match.objects.get(request=part_request, stock_item=world.stock)
-    inventory_services.stock_item_update(stock_item=world.stock, exchangeable=False)
+    inventory_services.stock_item_update(user=SYSTEM, stock_item=world.stock, exchangeable=False)
     assert Match.objects.filter(pk=proposal.pk, status=Match.Status.PROPOSED).exists()
 
     # when an administrator approves it while the re-match has read the matches but not yet written

@@ -82,7 +82,9 @@ def _random_step(rng, world, matches):
     elif action == "count":
         world.stock.refresh_from_db()
         inventory_services.stock_set_quantity(
-            stock_item=world.stock, quantity=max(0, world.stock.quantity + rng.randint(-2, 3)), user=world.source_member
+            stock_item=world.stock,
+            quantity=max(0, world.stock.quantity + rng.randint(-2, 3)),
+            user=world.source_member,
         )
     else:
         exchange_services.part_request_cancel(part_request=match.request, user=world.requester)

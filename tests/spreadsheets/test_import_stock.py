@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from inventory import spreadsheets
+from inventory.access import SYSTEM
 from inventory.models import Part, StockItem, StockMovement
 from tests.factories import PartFactory, PlantFactory, stock_item
 
@@ -48,7 +49,7 @@ def test_csv_file_loads_counts_through_the_ledger(plant, bearing, seal):
         "AB4062,,3,B-2,used,no\n"
     )
 
-    report = spreadsheets.import_stock(plant=plant, upload=upload)
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload)
 
     assert report.ok and report.counts["created"] == 2
     item = StockItem.objects.get(plant=plant, part=bearing)
@@ -67,7 +68,7 @@ def test_xlsx_file_with_spanish_headers_loads(plant, bearing):
         ]
     )
 
-    report = spreadsheets.import_stock(plant=plant, upload=upload)
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload)
 
     assert report.ok, report.errors
     item = StockItem.objects.get(plant=plant, part=bearing)
@@ -77,7 +78,7 @@ def test_xlsx_file_with_spanish_headers_loads(plant, bearing):
 def test_semicolon_csv_from_spanish_excel_loads(plant, bearing):
     upload = io.BytesIO("numero de parte;cantidad;ubicación\n6205-2RS;4;Depósito\n".encode("cp1252"))
 
-    report = spreadsheets.import_stock(plant=plant, upload=upload)
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload)
 
     assert report.ok, report.errors
     assert StockItem.objects.get(plant=plant, part=bearing).location == "Depósito"
@@ -88,7 +89,7 @@ def test_one_bad_row_writes_nothing_and_names_every_bad_row(plant, bearing, seal
         "numero de parte,cantidad,condicion\n6205-2RS,5,nuevo\nAB-4062,dos,nuevo\nXYZ-999,1,nuevo\n6205-2RS,1,roto\n"
     )
 
-    report = spreadsheets.import_stock(plant=plant, upload=upload)
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload)
 
     assert not report.ok
     assert [(error.line, error.column) for error in report.errors] == [
@@ -102,10 +103,10 @@ def test_one_bad_row_writes_nothing_and_names_every_bad_row(plant, bearing, seal
 
 def test_reimporting_the_same_file_keeps_the_counts_it_states(plant, bearing, seal):
     content = "part number,quantity,location\n6205-2RS,10,A\nAB-4062,4,B\n"
-    spreadsheets.import_stock(plant=plant, upload=csv_file(content))
+    spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file(content))
 
-    again = spreadsheets.import_stock(plant=plant, upload=csv_file(content))
-    counted_down = spreadsheets.import_stock(plant=plant, upload=csv_file(content.replace(",10,", ",6,")))
+    again = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file(content))
+    counted_down = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file(content.replace(",10,", ",6,")))
 
     assert again.counts["unchanged"] == 2 and again.counts["created"] == 0
     assert counted_down.counts == {"rows": 2, "created": 0, "updated": 1, "unchanged": 1, "parts_created": 0}
@@ -117,7 +118,9 @@ def test_reimporting_the_same_file_keeps_the_counts_it_states(plant, bearing, se
 def test_existing_item_is_counted_not_added_to(plant, bearing):
     item = stock_item(plant=plant, part=bearing, quantity=3, location="A")
 
-    spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity,location\n6205-2RS,8,A\n"))
+    spreadsheets.import_stock(
+        user=SYSTEM, plant=plant, upload=csv_file("part number,quantity,location\n6205-2RS,8,A\n")
+    )
 
     item.refresh_from_db()
     assert item.quantity == 8 and ledger_matches(item)
@@ -127,7 +130,9 @@ def test_count_below_reserved_units_is_refused_and_writes_nothing(plant, bearing
     item = stock_item(plant=plant, part=bearing, quantity=5)
     StockItem.objects.filter(pk=item.pk).update(reserved=4)
 
-    report = spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\nAB-4062,9\n6205-2RS,2\n"))
+    report = spreadsheets.import_stock(
+        user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\nAB-4062,9\n6205-2RS,2\n")
+    )
 
     assert [(error.line, error.column) for error in report.errors] == [(3, "quantity")]
     assert "reserved" in report.errors[0].reason
@@ -136,7 +141,7 @@ def test_count_below_reserved_units_is_refused_and_writes_nothing(plant, bearing
 
 def test_the_same_item_twice_in_one_file_is_an_error(plant, bearing):
     report = spreadsheets.import_stock(
-        plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\nFAG 6205-2RSR,2\n")
+        user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\nFAG 6205-2RSR,2\n")
     )
 
     assert [(error.line, error.column) for error in report.errors] == [(3, "part number")]
@@ -146,9 +151,12 @@ def test_the_same_item_twice_in_one_file_is_an_error(plant, bearing):
 def test_unknown_number_is_an_error_unless_parts_may_be_created(plant):
     content = "part number,brand,name,quantity\nNEW-77,ACME,Eje de bomba,2\nNEW 77,ACME,Eje de bomba,1\n"
 
-    refused = spreadsheets.import_stock(plant=plant, upload=csv_file(content.replace("NEW 77", "OTHER")))
+    refused = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file(content.replace("NEW 77", "OTHER")))
     created = spreadsheets.import_stock(
-        plant=plant, upload=csv_file("part number,brand,name,quantity\nNEW-77,ACME,Eje de bomba,2\n"), create_parts=True
+        user=SYSTEM,
+        plant=plant,
+        upload=csv_file("part number,brand,name,quantity\nNEW-77,ACME,Eje de bomba,2\n"),
+        create_parts=True,
     )
 
     assert [error.line for error in refused.errors] == [2, 3]
@@ -160,7 +168,7 @@ def test_unknown_number_is_an_error_unless_parts_may_be_created(plant):
 
 def test_creating_a_part_needs_its_name(plant):
     report = spreadsheets.import_stock(
-        plant=plant, upload=csv_file("part number,quantity\nNEW-77,2\n"), create_parts=True
+        user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\nNEW-77,2\n"), create_parts=True
     )
 
     assert [(error.line, error.column) for error in report.errors] == [(2, "name")]
@@ -168,7 +176,9 @@ def test_creating_a_part_needs_its_name(plant):
 
 
 def test_dry_run_reports_without_writing(plant, bearing):
-    report = spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\n6205-2RS,3\n"), dry_run=True)
+    report = spreadsheets.import_stock(
+        user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\n6205-2RS,3\n"), dry_run=True
+    )
 
     assert report.ok and report.counts["created"] == 1 and report.rows[0]["action"] == "created"
     assert not StockItem.objects.exists()
@@ -177,7 +187,7 @@ def test_dry_run_reports_without_writing(plant, bearing):
 def test_other_plants_stock_is_untouched(plant, bearing):
     elsewhere = stock_item(plant=PlantFactory(), part=bearing, quantity=9)
 
-    spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\n"))
+    spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\n"))
 
     elsewhere.refresh_from_db()
     assert elsewhere.quantity == 9
@@ -216,7 +226,7 @@ def test_import_queries_do_not_grow_with_the_rows(plant, django_assert_max_num_q
     content = "part number,quantity\n" + "".join(f"Q-{index},{index + 1}\n" for index in range(len(parts)))
 
     with django_assert_max_num_queries(12):
-        report = spreadsheets.import_stock(plant=plant, upload=csv_file(content))
+        report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file(content))
 
     assert report.counts["created"] == 60
 
@@ -226,14 +236,14 @@ def test_an_exported_formula_like_number_imports_back_as_it_was(plant):
     stock_item(plant=plant, part=part, quantity=2)
     exported = spreadsheets.export_stock(plant=plant, file_format="csv")
 
-    report = spreadsheets.import_stock(plant=plant, upload=io.BytesIO(exported))
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=io.BytesIO(exported))
 
     assert report.ok, report.errors
     assert report.rows[0]["part"] == part.pk and report.counts["unchanged"] == 1
 
 
 def test_items_added_after_an_import_get_their_own_ids(plant, bearing, seal):
-    spreadsheets.import_stock(plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\n"))
+    spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=csv_file("part number,quantity\n6205-2RS,1\n"))
 
     later = stock_item(plant=plant, part=seal, quantity=2)
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inventory import spreadsheets
+from inventory.access import SYSTEM
 from inventory.models import Capability, StockItem
 from inventory.services import NumberSpec, part_create
 from tests.conftest import client_for
@@ -24,7 +25,7 @@ def bearing(db):
 
 def refusal(upload, plant):
     with pytest.raises(spreadsheets.SpreadsheetRefused) as caught:
-        spreadsheets.import_stock(plant=plant, upload=upload)
+        spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload)
     return caught.value.message
 
 
@@ -52,7 +53,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_whatever_its_name(plant, co
     upload = io.BytesIO(content)
 
     with pytest.raises(spreadsheets.SpreadsheetRefused, match="neither a CSV nor an XLSX"):
-        spreadsheets.import_stock(plant=plant, upload=upload, name="stock.csv")
+        spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=upload, name="stock.csv")
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(plant):
@@ -98,7 +99,7 @@ def test_exported_stock_can_be_imported_again_unchanged(plant, bearing):
     item = stock_item(plant=plant, part=bearing, quantity=6, location="A-1", condition="used")
     exported = spreadsheets.export_stock(plant=plant, file_format="xlsx")
 
-    report = spreadsheets.import_stock(plant=plant, upload=io.BytesIO(exported))
+    report = spreadsheets.import_stock(user=SYSTEM, plant=plant, upload=io.BytesIO(exported))
 
     assert report.ok, report.errors
     assert report.counts["unchanged"] == 1
@@ -126,7 +127,7 @@ def test_capabilities_load_with_spanish_labels_and_material_designations(shop):
         "motor_rewinding,,,,,\n"
     )
 
-    report = spreadsheets.import_capabilities(plant=shop, upload=upload)
+    report = spreadsheets.import_capabilities(user=SYSTEM, plant=shop, upload=upload)
 
     assert report.ok, report.errors
     turning = Capability.objects.get(plant=shop, process="turning")
@@ -137,9 +138,10 @@ def test_capabilities_load_with_spanish_labels_and_material_designations(shop):
 
 
 def test_capabilities_import_updates_and_refuses_bad_rows_as_a_whole(shop):
-    spreadsheets.import_capabilities(plant=shop, upload=csv_file("process,max diameter\nturning,300\n"))
+    spreadsheets.import_capabilities(user=SYSTEM, plant=shop, upload=csv_file("process,max diameter\nturning,300\n"))
 
     report = spreadsheets.import_capabilities(
+        user=SYSTEM,
         plant=shop,
         upload=csv_file(
             "process,max diameter,best IT grade,materials\nturning,500,\nknitting,1,\nmilling,,40,\ngrinding,,,unobtainium\n"
@@ -268,7 +270,7 @@ def test_spreadsheet_endpoints_need_authentication():
 
 @pytest.mark.django_db
 def test_catalogue_export_drops_control_characters_an_xlsx_cell_cannot_hold():
-    part_create(name="Rodamiento\x07 6205\x1b", numbers=[NumberSpec("SKF", "6205-2RSH")])
+    part_create(user=SYSTEM, name="Rodamiento\x07 6205\x1b", numbers=[NumberSpec("SKF", "6205-2RSH")])
 
     exported = spreadsheets.export_catalogue(file_format="xlsx")
 

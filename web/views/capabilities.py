@@ -40,7 +40,6 @@ def capability_list(request):
 @acting_plant_required
 def capability_new(request):
     plant = request.acting.plant
-    access.require_keeps_records_of_plant(request.user, plant)
     form = NewCapabilityForm(
         request.POST or None, taken=[capability.process for capability in plant_capabilities(plant.pk)]
     )
@@ -49,7 +48,10 @@ def capability_new(request):
 
         def create():
             capability = capability_create(
-                plant=plant, materials=Material.objects.filter(pk__in=data["materials"]), **_capability_fields(data)
+                plant=plant,
+                user=request.user,
+                materials=Material.objects.filter(pk__in=data["materials"]),
+                **_capability_fields(data),
             )
             return f"/capabilities/{capability.pk}/"
 
@@ -112,6 +114,7 @@ def capability_detail(request, pk):
         try:
             capability_update(
                 capability=capability,
+                user=request.user,
                 materials=Material.objects.filter(pk__in=data["materials"]),
                 **_capability_fields(data),
             )
@@ -134,7 +137,7 @@ def capability_delete_confirm(request, pk):
     conflict = ""
     if request.method == "POST":
         try:
-            capability_delete(capability=capability)
+            capability_delete(capability=capability, user=request.user)
         except ConflictError as error:
             conflict = str(error)
         else:

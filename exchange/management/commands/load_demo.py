@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exchange import services as exchange_services
 from exchange.models import PartRequest
-from inventory import reference
+from inventory import access, reference
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Plant, StockItem
 from inventory.selectors import part_find_by_number
@@ -229,6 +229,8 @@ SHORTAGES = [
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
+    # The demo is the operator loading data, not a person: it writes as access.SYSTEM, except the stock counts,
+    # which its administrator records so that the demo ledger reads as a real one does.
     def handle(self, *args, **options):
         with transaction.atomic():
             reference.load_materials()
@@ -255,7 +257,9 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
             if plant_name:
-                inventory_services.membership_create(user=user, plant=Plant.objects.get(name=plant_name), role=role)
+                inventory_services.membership_create(
+                    member=user, plant=Plant.objects.get(name=plant_name), role=role, user=access.SYSTEM
+                )
             users[username] = user
         return users
 
@@ -274,6 +278,7 @@ class Command(BaseCommand):
                 it_grade=it_grade,
                 import_price_usd=Decimal(price),
                 numbers=[inventory_services.NumberSpec(number.split("-", 1)[0], number)],
+                user=access.SYSTEM,
             )
 
     def _stock(self, user):
@@ -305,6 +310,7 @@ class Command(BaseCommand):
                 max_weight_kg=weight,
                 best_it_grade=it_grade,
                 lead_time_days=lead,
+                user=access.SYSTEM,
             )
 
     def _shortages(self, users):
@@ -329,5 +335,5 @@ class Command(BaseCommand):
         user, created = get_user_model().objects.get_or_create(
             username=f"plant{plant.pk}", defaults={"is_active": False}
         )
-        inventory_services.membership_create(user=user, plant=plant)
+        inventory_services.membership_create(member=user, plant=plant, user=access.SYSTEM)
         return user

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from inventory import spreadsheets
+from inventory import access, spreadsheets
 
 from .import_stock import open_file, plant_argument, run_import, summary
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
                 plant=plant,
                 upload=upload,
                 name=options["file"],
+                user=access.SYSTEM,
                 dry_run=options["dry_run"],
             )
         self.stdout.write(summary(report))

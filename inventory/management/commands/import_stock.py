@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from inventory import spreadsheets
+from inventory import access, spreadsheets
 from inventory.models import Plant
 
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
                 plant=plant,
                 upload=upload,
                 name=options["file"],
+                # Whoever runs a command on the server is the operator, not a plant's member: the ledger names nobody.
+                user=access.SYSTEM,
                 create_parts=options["create_parts"],
                 dry_run=options["dry_run"],
                 progress=bar.update,
