@@ -60,6 +60,11 @@ class PlantChoiceForm(forms.Form):
         self.fields["plant"].queryset = Plant.objects.filter(pk__in=plant_ids).order_by("name")
 
 
+def trimmed(value: Decimal) -> Decimal:
+    """300 rather than 300,000: measures are stored to the micron and written as they were given."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 class AmountField(forms.DecimalField):
     """A decimal as Venezuelans write it: 1.234,50; also 1234,50 and 1234.50."""
 
@@ -67,6 +72,9 @@ class AmountField(forms.DecimalField):
         super().__init__(localize=True, **kwargs)
         self.widget.input_type = "text"
         self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+    def prepare_value(self, value):
+        return trimmed(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value):
         if isinstance(value, str) and "," in value:
@@ -180,8 +188,7 @@ def describe_stock_item(item) -> str:
 
 
 def _measure(value: Decimal) -> str:
-    # 300 rather than 300,000: the envelope is stored to the micron, written to what was given.
-    return number_format(value.normalize() if value != value.to_integral() else value.quantize(1), force_grouping=True)
+    return number_format(trimmed(value), force_grouping=True)
 
 
 def describe_capability(capability) -> str:

@@ -462,3 +462,9 @@ def test_a_single_fitting_capability_is_chosen_already(foreman_client, shaft_req
 
     assert f'value="{lathe.pk}" id="id_capability_0" checked' in page.replace(" required", "")
     assert "(opcional)</span></legend>" not in page.split('id="id_capability"')[0].rsplit("<fieldset", 1)[-1]
+
+
+def test_measures_are_written_as_given_not_to_the_micron(foreman_client, lathe):
+    page = foreman_client.get(f"/capabilities/{lathe.pk}/").content.decode()
+
+    assert 'value="300"' in page and "300,000" not in page
