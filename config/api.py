@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from exchange.api import MatchViewSet, PartRequestViewSet, StatsView
+from exchange.api import MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
 from inventory.api import (
     CapabilityViewSet,
     MaterialViewSet,
@@ -45,6 +45,7 @@ router.register("stock", StockItemViewSet, basename="stock")
 router.register("capabilities", CapabilityViewSet, basename="capability")
 router.register("requests", PartRequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     # The published contract is public, like any API documentation.

@@ -30,7 +30,7 @@ from inventory.errors import ConflictError
 from inventory.models import Part
 
 from . import catalogue, dashboard, services
-from .models import Criticality, Match, MatchStatusChange, PartRequest, RequestStatusChange
+from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 
 SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
 
@@ -349,6 +349,20 @@ class MatchInline(ReadOnlyInline):
         return (match.explanation or {}).get("summary", "")
 
 
+class RequestPhotoInline(ReadOnlyInline):
+    model = RequestPhoto
+    fields = ["preview", "at", "uploaded_by"]
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" loading="lazy" style="max-height: 120px"></a>',
+            photo.image.url,
+            photo.thumbnail.url,
+        )
+
+
 class PartRequestForm(forms.ModelForm):
     processes = processes_field()
 
@@ -379,7 +393,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     show_full_result_count = False
     autocomplete_fields = ["part", "material"]
     readonly_fields = ["plant", "status", "quantity_fulfilled", "created_by", "created_at", "matched_at"]
-    inlines = [MatchInline, RequestStatusChangeInline]
+    inlines = [RequestPhotoInline, MatchInline, RequestStatusChangeInline]
     actions = ["rematch_selected"]
 
     def get_fields(self, request, obj=None):
@@ -483,3 +497,27 @@ class CataloguePartAdmin(PartAdmin):
             selected=parts,
             action="merge_selected",
         )
+
+
+class NotificationReadFilter(admin.SimpleListFilter):
+    title = _("read")
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Read")), ("no", _("Unread"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "user", "plant", "kind", "request_id", "text", "read_at"]
+    list_filter = ["kind", NotificationReadFilter]
+    list_select_related = ["user", "plant", "request__part", "match__source_plant"]
+    search_fields = ["user__username", "plant__name"]
+    show_full_result_count = False
+    fields = ["at", "user", "plant", "kind", "request", "match", "text", "details", "read_at"]
+    readonly_fields = fields

@@ -2,8 +2,8 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,21 +12,30 @@ from config.pagination import IdCursorPagination
 from inventory import access
 
 from . import selectors, services
-from .filters import MatchFilter, PartRequestFilter
-from .models import Match, PartRequest
+from .filters import MatchFilter, NotificationFilter, PartRequestFilter
+from .models import Match, Notification, PartRequest, RequestPhoto
 from .savings import exchange_stats
 from .serializers import (
     MatchOfferSerializer,
     MatchSerializer,
     NoteSerializer,
+    NotificationSerializer,
+    NotificationsReadAllSerializer,
     PartRequestSerializer,
     PartRequestUpdateSerializer,
     QuoteInputSerializer,
     RejectSerializer,
+    RequestPhotoSerializer,
     StatsSerializer,
 )
 
 CONFLICT = OpenApiResponse(description=_("The current status does not allow this, or the units are gone."))
+
+
+PHOTO_UPLOAD = inline_serializer(
+    "PhotoUpload", {"photos": serializers.ListField(child=serializers.ImageField(), help_text=_("One or more files."))}
+)
+PHOTOS = inline_serializer("RequestPhotos", {"photos": RequestPhotoSerializer(many=True)})
 
 
 class BestFirstPagination(IdCursorPagination):
@@ -41,6 +50,8 @@ class PartRequestViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         requests = PartRequest.objects.all()
         user = self.request.user
+        if self.action == "list":
+            requests = requests.prefetch_related("photos")
         if access.is_administrator(user):
             return requests
         # Open shortages are public to every plant: finding sources across plants is the point.
@@ -57,7 +68,13 @@ class PartRequestViewSet(viewsets.ModelViewSet):
         return PartRequestSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = services.part_request_create(user=self.request.user, **serializer.validated_data)
+        photos = self.request.FILES.getlist("photos")
+        if photos:
+            serializer.instance = services.part_request_create_with_photos(
+                user=self.request.user, image_files=photos, **serializer.validated_data
+            )
+        else:
+            serializer.instance = services.part_request_create(user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.part_request_update(
@@ -86,7 +103,23 @@ class PartRequestViewSet(viewsets.ModelViewSet):
     def cancel(self, request, pk=None):
         note = _validated(NoteSerializer, request)["note"]
         part_request = services.part_request_cancel(part_request=self.get_object(), user=request.user, note=note)
-        return Response(PartRequestSerializer(part_request).data)
+        return Response(self.get_serializer(part_request).data)
+
+    @extend_schema(
+        request={"multipart/form-data": PHOTO_UPLOAD},
+        responses={201: PHOTOS, 409: CONFLICT},
+        filters=False,
+        description=_("Add photos of the worn part (JPEG, PNG or WebP) to an open request of your plant."),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def photos(self, request, pk=None):
+        part_request = self.get_object()
+        files = request.FILES.getlist("photos") + request.FILES.getlist("image")
+        services.part_request_photos_add(part_request=part_request, user=request.user, image_files=files)
+        # Read again: get_object's prefetched photos are those from before the upload.
+        photos = RequestPhoto.objects.filter(request=part_request)
+        photos = RequestPhotoSerializer(photos, many=True, context=self.get_serializer_context())
+        return Response({"photos": photos.data}, status=status.HTTP_201_CREATED)
 
 
 def _validated(serializer_class, request):
@@ -135,6 +168,35 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     fulfil = match_action(services.match_fulfil)
     decline = match_action(services.match_decline, NoteSerializer)
     cancel = match_action(services.match_cancel, NoteSerializer)
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's notifications, newest first; another user's are not found."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        # By id: the schema generator asks as an anonymous user, who has none.
+        return Notification.objects.filter(user_id=self.request.user.pk).select_related(
+            "request__part", "match__source_plant"
+        )
+
+    @extend_schema(request=None, responses=NotificationSerializer, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def read(self, request, pk=None):
+        notification = services.notification_mark_read(notification=self.get_object(), user=request.user)
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        request=NotificationsReadAllSerializer,
+        responses=inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()}),
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], url_path="read-all", filterset_class=None)
+    def read_all(self, request):
+        plant_id = _validated(NotificationsReadAllSerializer, request).get("plant")
+        return Response({"marked": services.notifications_mark_all_read(user=request.user, plant_id=plant_id)})
 
 
 class StatsView(APIView):

@@ -2,7 +2,7 @@ from django_filters import rest_framework as filters
 
 from inventory.filters import IdFilter, TextFilter
 
-from .models import Criticality, Match, PartRequest
+from .models import Criticality, Match, Notification, PartRequest
 
 
 class PartRequestFilter(filters.FilterSet):
@@ -26,3 +26,13 @@ class MatchFilter(filters.FilterSet):
     class Meta:
         model = Match
         fields = ["request", "status", "source", "source_plant"]
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    plant = IdFilter(field_name="plant_id")
+    kind = filters.ChoiceFilter(choices=Notification.Kind.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "plant", "kind"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import (
@@ -254,3 +255,136 @@ class RequestStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+def request_photo_path(photo, filename):
+    return f"requests/{photo.request_id}/{filename}"
+
+
+class RequestPhoto(models.Model):
+    """A photo of the worn part, stored re-encoded: bounded in size, without its EXIF (GPS) data."""
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="photos", verbose_name=_("request"))
+    image = models.ImageField(_("image"), upload_to=request_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=request_photo_path)
+    # Set from the encoder, not through the field's width_field, which would read the file back from storage.
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request photo")
+        verbose_name_plural = _("request photos")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"#{self.request_id} {self.image.name}"
+
+
+class Notification(models.Model):
+    """Something a plant's member should see. It stores the facts; its text is written in the reader's language."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("New sources found")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        QUOTED = "quoted", _("Quoted")
+        ACCEPTED = "accepted", _("Accepted")
+        SHIPPED = "shipped", _("Shipped")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        OFFERED = "offered", _("Offer")
+        EXPIRED = "expired", _("Request expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    plant = models.ForeignKey(Plant, on_delete=models.CASCADE, related_name="+", verbose_name=_("plant"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    request = models.ForeignKey(
+        PartRequest, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("request")
+    )
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("match")
+    )
+    # Facts the text needs beyond the request and the match (how many sources were found).
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    # The event, once per recipient: a retried task writes nothing twice, while two quotes are two events.
+    event_key = models.CharField(_("event"), max_length=80, editable=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event_key"], name="notification_unique_user_event"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_read_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · #{self.request_id}"
+
+    @property
+    def text(self) -> str:
+        """One sentence in the active language; load request__part and match__source_plant with it."""
+        part_request = self.request
+        facts = {
+            "request": self.request_id,
+            "part": part_request.part.name
+            if part_request.part_id
+            else (part_request.number or part_request.description[:60]),
+            "match": self.match_id or 0,
+            "source": self.match.source_plant.name if self.match_id else "",
+        }
+        if self.kind == self.Kind.PROPOSED:
+            count = self.details.get("count", 1)
+            return ngettext(
+                "%(count)d new source found for request #%(request)d (%(part)s).",
+                "%(count)d new sources found for request #%(request)d (%(part)s).",
+                count,
+            ) % {**facts, "count": count}
+        return NOTIFICATION_SENTENCES[self.kind]() % facts
+
+
+# Called when read, so that each reader gets the sentence in the language of their request.
+NOTIFICATION_SENTENCES = {
+    Notification.Kind.APPROVED: lambda: gettext(
+        "An administrator approved %(source)s as a source for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.REJECTED: lambda: gettext(
+        "An administrator rejected %(source)s as a source for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.QUOTED: lambda: gettext(
+        "%(source)s quoted match #%(match)d for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.ACCEPTED: lambda: gettext(
+        "The requester accepted match #%(match)d from %(source)s for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.SHIPPED: lambda: gettext(
+        "%(source)s shipped match #%(match)d for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.FULFILLED: lambda: gettext(
+        "The requester received match #%(match)d from %(source)s for request #%(request)d (%(part)s)."
+    ),
+    Notification.Kind.DECLINED: lambda: gettext(
+        "Match #%(match)d from %(source)s for request #%(request)d (%(part)s) was declined."
+    ),
+    Notification.Kind.CANCELLED: lambda: gettext(
+        "Match #%(match)d from %(source)s for request #%(request)d (%(part)s) was cancelled."
+    ),
+    Notification.Kind.OFFERED: lambda: gettext("%(source)s offered a source for request #%(request)d (%(part)s)."),
+    Notification.Kind.EXPIRED: lambda: gettext("Request #%(request)d (%(part)s) expired: its date has passed."),
+}

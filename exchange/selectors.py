@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Count, F, Min, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Min, Q, QuerySet, Value, When
 
 from inventory import access
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
@@ -26,7 +26,7 @@ from .matching import (
     stock_is_feasible,
     workshop_failures,
 )
-from .models import Criticality, Match, PartRequest
+from .models import Criticality, Match, Notification, PartRequest
 from .sql import fetch, placeholders
 
 
@@ -396,6 +396,33 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "state")[:limit]
     )
+
+
+# Notifications
+
+
+def notifications_for(user, *, plant_id: int | None = None, limit: int | None = None) -> QuerySet:
+    """The user's notifications, unread first, then newest; each renders its text with no further query."""
+    if not user or not user.is_authenticated:
+        return Notification.objects.none()
+    notifications = (
+        Notification.objects.filter(user=user)
+        .select_related("plant", "request__plant", "request__part", "match__source_plant")
+        .alias(unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
+        .order_by("-unread", "-at", "-id")
+    )
+    if plant_id is not None:
+        notifications = notifications.filter(plant_id=plant_id)
+    return notifications if limit is None else notifications[:limit]
+
+
+def unread_notification_count(user, plant_id: int | None = None) -> int:
+    if not user or not user.is_authenticated:
+        return 0
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if plant_id is not None:
+        unread = unread.filter(plant_id=plant_id)
+    return unread.count()
 
 
 # The web pages: the board of open shortages, offers, and what a workshop fits.

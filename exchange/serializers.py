@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,9 +17,16 @@ from inventory.serializers import (
     processes_field,
 )
 
-from .models import Match, PartRequest
+from .models import Match, Notification, PartRequest, RequestPhoto
 
 MAX_QUOTE_PRICE = Decimal("999999999999.99")
+
+
+class RequestPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestPhoto
+        fields = ["id", "image", "thumbnail", "width", "height"]
+        read_only_fields = fields
 
 
 class PartRequestSerializer(serializers.ModelSerializer):
@@ -35,6 +43,7 @@ class PartRequestSerializer(serializers.ModelSerializer):
     weight_kg = envelope_field()
     it_grade = it_grade_field()
     quantity_outstanding = serializers.IntegerField(read_only=True)
+    photos = RequestPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = PartRequest
@@ -62,6 +71,7 @@ class PartRequestSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "matched_at",
+            "photos",
         ]
         read_only_fields = ["created_by"]
 
@@ -164,3 +174,16 @@ class StatsSerializer(serializers.Serializer):
     usd_avoided_by_sector = UsdByKeySerializer(many=True)
     usd_avoided_by_month = UsdByMonthSerializer(many=True)
     domestic_spend_by_currency = serializers.DictField(child=usd_field())
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "plant", "request", "match", "text", "read_at", "at"]
+        read_only_fields = fields
+
+
+class NotificationsReadAllSerializer(serializers.Serializer):
+    plant = serializers.IntegerField(min_value=1, required=False, help_text=_("Only this plant's notifications."))

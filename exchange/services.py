@@ -5,11 +5,13 @@ them, so a rule holds the same way whoever acts. Each is one transaction;
 tasks are enqueued only after it commits.
 """
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +21,9 @@ from inventory import services as inventory_services
 from inventory.models import Capability, Part, Plant, StockItem
 from inventory.selectors import interchangeable_parts, part_find_by_number
 
-from . import matching, selectors, sql
+from . import matching, photos, selectors, sql
 from .errors import TransitionNotAllowed
-from .models import Match, MatchStatusChange, PartRequest, RequestStatusChange
+from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, TRANSITIONS
 
 SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
@@ -166,6 +168,7 @@ def part_requests_expire(*, today: date | None = None) -> int:
                 _close_request(part_request, PartRequest.Status.EXPIRED, None, _("Past its date."))
             except TransitionNotAllowed:
                 continue
+            _enqueue_after_commit("notify_request_expired", part_request.pk)
             expired += 1
     return expired
 
@@ -361,7 +364,10 @@ def _transition(match, action, user, note=""):
 
 
 def _notify(match, event, user):
-    _enqueue_after_commit("notify_match_event", match.pk, event, user.pk if user else None)
+    # Call after the event's history row is written: its id tells this event from a repeat of it
+    # (a second quote) and from a retry of the same task.
+    history_id = match.history.order_by("-id").values_list("id", flat=True).first()
+    _enqueue_after_commit("notify_match_event", match.pk, event, user.pk if user else None, history_id)
 
 
 def _release(match):
@@ -386,6 +392,7 @@ def match_reject(*, match: Match, user, reason: str) -> Match:
     match = _lock_match(match)
     match.reject_reason = reason.strip()
     _transition(match, "reject", user, reason.strip())
+    _notify(match, "rejected", user)
     return match
 
 
@@ -513,6 +520,7 @@ def match_decline(*, match: Match, user, note: str = "") -> Match:
     access.require_keeps_records_of_plant(user, match.request.plant_id, match.source_plant_id)
     match = _lock_match(match)
     _transition(match, "decline", user, note)
+    _notify(match, "declined", user)
     return match
 
 
@@ -619,3 +627,94 @@ def part_request_rematch(*, part_request: PartRequest, user) -> int:
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be matched."))
     return part_request_match(part_request_id=part_request.pk)
+
+
+# Notifications
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    """Mark one of the user's notifications read; reading it again keeps the first time."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied(_("This notification is not yours."))
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user, plant_id: int | None = None) -> int:
+    """Mark every unread notification of the user (for one plant, if given) read; how many were."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if plant_id is not None:
+        unread = unread.filter(plant_id=plant_id)
+    return unread.update(read_at=timezone.now())
+
+
+# Photos of the worn part
+
+
+def _check_photo_room(part_request: PartRequest, adding: int) -> None:
+    if part_request.status != PartRequest.Status.OPEN:
+        raise TransitionNotAllowed(_("Photos can be added only to an open request."))
+    limit = settings.REQUEST_PHOTO_MAX_COUNT
+    if part_request.photos.count() + adding > limit:
+        raise ValidationError({"photos": [_("A request may have at most %(count)d photos.") % {"count": limit}]})
+
+
+def _photos_prepare(image_files) -> list[photos.PreparedPhoto]:
+    # Decoded and re-encoded before any lock is taken: a transaction holds only the count and the saves.
+    image_files = list(image_files)
+    if not image_files:
+        raise ValidationError({"photos": [_("Choose a photo to add.")]})
+    return [photos.photo_prepare(image_file) for image_file in image_files]
+
+
+def _photos_store(part_request: PartRequest, user, prepared) -> list[RequestPhoto]:
+    """Save prepared photos on a request; call inside a transaction. Files saved before a failure are removed."""
+    storage = RequestPhoto._meta.get_field("image").storage
+    stored_names = []
+    try:
+        with transaction.atomic():
+            part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+            _check_photo_room(part_request, len(prepared))
+            added = []
+            for photo_data in prepared:
+                photo = RequestPhoto(
+                    request=part_request, uploaded_by=user, width=photo_data.width, height=photo_data.height
+                )
+                # Random names: a photo's address cannot be guessed from its request's.
+                stem = uuid.uuid4().hex
+                photo.image.save(f"{stem}.jpg", ContentFile(photo_data.image), save=False)
+                stored_names.append(photo.image.name)
+                photo.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo_data.thumbnail), save=False)
+                stored_names.append(photo.thumbnail.name)
+                photo.save()
+                added.append(photo)
+    except BaseException:
+        # Rows roll back with the transaction; files in the storage must be removed by hand.
+        for name in stored_names:
+            storage.delete(name)
+        raise
+    return added
+
+
+def part_request_photos_add(*, part_request: PartRequest, user, image_files) -> list[RequestPhoto]:
+    """Add photos of the worn part to an open request, all or none, by a member of the requesting plant."""
+    access.require_acts_for_plant(user, part_request.plant_id)
+    image_files = list(image_files)
+    _check_photo_room(part_request, len(image_files))
+    prepared = _photos_prepare(image_files)
+    return _photos_store(part_request, user, prepared)
+
+
+def part_request_photo_add(*, part_request: PartRequest, user, image_file) -> RequestPhoto:
+    return part_request_photos_add(part_request=part_request, user=user, image_files=[image_file])[0]
+
+
+def part_request_create_with_photos(*, plant: Plant, user, image_files, **fields) -> PartRequest:
+    """Post a shortage with its photos in one transaction: a refused photo posts nothing."""
+    access.require_acts_for_plant(user, plant.pk)
+    prepared = _photos_prepare(image_files)
+    with transaction.atomic():
+        part_request = part_request_create(plant=plant, user=user, **fields)
+        _photos_store(part_request, user, prepared)
+    return part_request

@@ -95,8 +95,18 @@ def expire_requests():
 
 
 @shared_task(**RETRY_POLICY)
-def notify_match_event(match_id, event, actor_id):
-    return notifications.match_event_send(match_id=match_id, event=event, actor_id=actor_id)
+def notify_match_event(match_id, event, actor_id, history_id):
+    return notifications.match_event_send(match_id=match_id, event=event, actor_id=actor_id, history_id=history_id)
+
+
+@shared_task(**RETRY_POLICY)
+def notify_request_expired(part_request_id):
+    return notifications.request_expired_notify(part_request_id=part_request_id)
+
+
+@shared_task(**RETRY_POLICY)
+def notify_proposals(match_ids):
+    return notifications.proposals_notify(match_ids)
 
 
 def on_stock_available(sender, stock_item_id, **kwargs):

@@ -43,3 +43,10 @@ def client_for(user):
 
 
 requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a folder of this test's own, through the default storage."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,6 +1,11 @@
+import io
+
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
+from exchange.models import Notification, PartRequest
 from inventory import access
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Part, PartNumber, Plant, StockItem
@@ -96,3 +101,26 @@ def capability(*, plant=None, process="turning", materials=(), user=access.SYSTE
     return inventory_services.capability_create(
         plant=plant or ShopFactory(), process=process, materials=materials, user=user, **fields
     )
+
+
+def image_upload(*, image_format="JPEG", size=(64, 48), name=None, exif=None, mode="RGB") -> SimpleUploadedFile:
+    """An uploaded image file as a phone would send it; ``exif`` an Image.Exif to embed."""
+    buffer = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    Image.new(mode, size, (200, 80, 40) if mode == "RGB" else (200, 80, 40, 128)).save(buffer, image_format, **options)
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[image_format]
+    return SimpleUploadedFile(name or f"photo.{extension}", buffer.getvalue(), content_type=content_type)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    plant = factory.SubFactory(PlantFactory)
+    kind = Notification.Kind.EXPIRED
+    request = factory.LazyAttribute(
+        lambda notification: PartRequest.objects.create(plant=notification.plant, description="Bomba", quantity=1)
+    )
+    event_key = factory.Sequence(lambda n: f"test:{n}")

@@ -119,6 +119,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 # Development and tests serve the source files as they are (no collectstatic needed);
 # production.py switches to hashed, pre-compressed copies.
 STORAGES = {
@@ -224,6 +225,12 @@ MATCHING_WEIGHTS = {
 # Distance at which the distance part of the score falls to one half.
 MATCHING_DISTANCE_HALF_KM = 300
 REQUEST_EXPIRY_GRACE_DAYS = int(os.environ.get("REQUEST_EXPIRY_GRACE_DAYS", "7"))
+
+# Photos of a worn part (exchange/photos.py): each file, the photos of one request, and the pixels
+# one may declare (50 MP covers a phone's full resolution; a bigger canvas is a decompression bomb).
+REQUEST_PHOTO_MAX_BYTES = int(os.environ.get("REQUEST_PHOTO_MAX_BYTES", 8 * 1_048_576))
+REQUEST_PHOTO_MAX_COUNT = int(os.environ.get("REQUEST_PHOTO_MAX_COUNT", "6"))
+REQUEST_PHOTO_MAX_PIXELS = int(os.environ.get("REQUEST_PHOTO_MAX_PIXELS", 50_000_000))
 
 # Plain text for a person at a console; production.py logs JSON lines for machines.
 LOGGING = {

@@ -46,7 +46,7 @@ def test_editing_a_request_goes_through_the_service(admin_client):
             "description": "",
         }
     )
-    for prefix in ("matches", "history"):
+    for prefix in ("photos", "matches", "history"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
 
     response = admin_client.post(url, data)
