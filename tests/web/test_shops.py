@@ -183,8 +183,12 @@ def test_the_board_offers_to_other_plants_only(member_client, foreman_client, sh
     assert offer_link in foreman_client.get("/board/").content.decode()
 
 
-def test_an_administrator_of_no_plant_is_pointed_to_the_admin(staff_client):
-    assert "No actúa por ninguna planta" in staff_client.get("/board/").content.decode()
+def test_an_administrator_of_no_plant_is_pointed_to_the_admin(staff_client, shaft_request):
+    for path in ("/board/", f"/requests/{shaft_request.pk}/offer/", "/capabilities/", "/capabilities/new/"):
+        page = staff_client.get(path).content.decode()
+        assert "No actúa por ninguna planta" in page and 'href="/admin/"' in page
+    staff_client.post("/capabilities/new/", {"form_key": "4d4a1c0e-2b7f-4c7a-9d1e-3f0b5a6c7d88", "process": "milling"})
+    assert not Match.objects.filter(origin=Match.Origin.OFFER).exists() and not Capability.objects.exists()
 
 
 # Offer
