@@ -21,6 +21,7 @@ demo: $(VENV)/.runtime
 	$(PY) manage.py load_demo
 
 run: demo
+	@echo "Plant staff: http://$(HOST)/  ·  administrators: http://$(HOST)/admin/"
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.dev

@@ -3,7 +3,22 @@
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Min, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from inventory import access
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
@@ -423,6 +438,89 @@ def unread_notification_count(user, plant_id: int | None = None) -> int:
     if plant_id is not None:
         unread = unread.filter(plant_id=plant_id)
     return unread.count()
+
+
+# Web pages: the acting plant's home. Each read is one query whatever the number of rows.
+
+# Matches still able to serve their request, as the best source of an open shortage.
+LIVE_MATCH_STATUSES = (Match.Status.PROPOSED, Match.Status.APPROVED, Match.Status.ACCEPTED, Match.Status.SHIPPED)
+
+
+class WaitingFor:
+    """What a match waits for the plant to do: the step of the lifecycle that is the plant's."""
+
+    QUOTE = "quote"
+    ACCEPT = "accept"
+    SHIP = "ship"
+    RECEIVE = "receive"
+
+
+def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
+    """The matches on which the plant has the next step, each with ``waiting_for``; most urgent request first.
+
+    As the requester it accepts approved, quoted sources and receives accepted or shipped units; as the
+    source it quotes proposals and approvals not yet quoted, and ships what was accepted.
+    """
+    as_requester = Q(request__plant_id=plant_id)
+    as_source = Q(source_plant_id=plant_id)
+    waiting_for = Case(
+        When(as_requester & Q(status=Match.Status.APPROVED, quote_price__isnull=False), then=Value(WaitingFor.ACCEPT)),
+        When(
+            as_requester & Q(status__in=(Match.Status.ACCEPTED, Match.Status.SHIPPED)), then=Value(WaitingFor.RECEIVE)
+        ),
+        When(
+            as_source & Q(status__in=(Match.Status.PROPOSED, Match.Status.APPROVED), quote_price__isnull=True),
+            then=Value(WaitingFor.QUOTE),
+        ),
+        When(as_source & Q(status=Match.Status.ACCEPTED), then=Value(WaitingFor.SHIP)),
+        default=Value(""),
+    )
+    return list(
+        Match.objects.filter(as_requester | as_source)
+        .annotate(waiting_for=waiting_for)
+        .exclude(waiting_for="")
+        .select_related("request__part", "request__plant", "source_plant")
+        .order_by(_request_urgency("request__"), "request__needed_by", "created_at", "pk")[:limit]
+    )
+
+
+def _request_urgency(prefix: str = "") -> Case:
+    """Production stopped first, then degraded, then preventive."""
+    return Case(
+        *(
+            When(**{f"{prefix}criticality": criticality}, then=Value(rank))
+            for rank, criticality in enumerate(Criticality.values)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[PartRequest]:
+    """The plant's open shortages, most urgent first, each with ``best_source``: its best live match or None."""
+    best = Match.objects.filter(request=OuterRef("pk"), status__in=LIVE_MATCH_STATUSES).order_by("-score", "pk")
+    requests = list(
+        PartRequest.objects.filter(plant_id=plant_id, status=PartRequest.Status.OPEN)
+        .annotate(best_source_id=Subquery(best.values("pk")[:1]))
+        .select_related("part")
+        .order_by(_request_urgency(), F("needed_by").asc(nulls_last=True), "created_at", "pk")[:limit]
+    )
+    sources = Match.objects.select_related("source_plant").in_bulk(
+        [request.best_source_id for request in requests if request.best_source_id]
+    )
+    for request in requests:
+        request.best_source = sources.get(request.best_source_id)
+    return requests
+
+
+def plant_figures(plant_id: int) -> dict:
+    """The plant's shortages open and served, and the dollars its fulfilled matches kept from imports."""
+    requests = PartRequest.objects.filter(plant_id=plant_id).aggregate(
+        # Distinct: the join to the matches repeats each request once per match.
+        open=Count("id", distinct=True, filter=Q(status=PartRequest.Status.OPEN)),
+        fulfilled=Count("id", distinct=True, filter=Q(status=PartRequest.Status.FULFILLED)),
+        usd_avoided=Sum("matches__usd_avoided", filter=Q(matches__status=Match.Status.FULFILLED)),
+    )
+    return {**requests, "usd_avoided": requests["usd_avoided"] or 0}
 
 
 # The web pages: the board of open shortages, offers, and what a workshop fits.

@@ -120,6 +120,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+
 # Development and tests serve the source files as they are (no collectstatic needed);
 # production.py switches to hashed, pre-compressed copies.
 STORAGES = {

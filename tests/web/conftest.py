@@ -105,8 +105,9 @@ def browser_page(request, monkeypatch, live_server):
         page.base_url = live_server.url
         yield page
         browser.close()
-    # Playwright's queries open their own connection; close it, or PostgreSQL cannot drop the test database.
-    connections.close_all()
+        # The test's queries ran inside Playwright's context, on a connection of their own: close it there,
+        # or PostgreSQL cannot drop the test database at the end of the session.
+        connections.close_all()
 
 
 def look_at(page, name: str) -> Path:

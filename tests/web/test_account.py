@@ -143,3 +143,22 @@ def test_the_language_switch_is_a_form_on_every_page_and_returns_to_it(member_cl
     english = member_client.get("/").content.decode()
     assert 'lang="en"' in english and "Sign out" in english
     assert 'name="language" value="es"' in english
+
+
+def test_password_guesses_at_the_sign_in_page_are_throttled_like_the_other_logins(db, client, monkeypatch):
+    from django.core.cache import cache
+
+    from config.login import LoginRateThrottle
+
+    monkeypatch.setattr(LoginRateThrottle, "THROTTLE_RATES", {"login": "3/minute"})
+    cache.clear()
+
+    statuses = [client.post("/login/", {"username": "x", "password": f"guess-{n}"}).status_code for n in range(4)]
+
+    cache.clear()
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_the_plant_chooser_costs_a_few_queries(several_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        assert several_client.get("/plant/").status_code == 200

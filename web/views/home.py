@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from exchange import selectors
+
 from ..acting import acting_plant_required
 from ..forms import SignInForm
 
@@ -13,4 +15,14 @@ def home(request):
 
 @acting_plant_required
 def _plant_home(request):
-    return render(request, "web/home.html", {"plant": request.acting.plant})
+    plant = request.acting.plant
+    return render(
+        request,
+        "web/home.html",
+        {
+            "plant": plant,
+            "waiting": selectors.matches_waiting_for_plant(plant.pk),
+            "shortages": selectors.open_requests_with_best_source(plant.pk),
+            "figures": selectors.plant_figures(plant.pk),
+        },
+    )

@@ -1,0 +1,82 @@
+"""The acting plant's home: what waits for it, its open shortages with their best source, its figures."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exchange import services as exchange_services
+from exchange.models import Criticality
+from tests.admin.conftest import proposed_match
+from tests.factories import PartFactory
+
+HOME_QUERIES = 8  # session, user, memberships, plant, waiting matches, shortages, their best sources, figures
+
+
+def home_of(client) -> str:
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_side_sees_its_own_next_step_on_a_match(admin_user, plant, member, other_plant, other_member):
+    from .conftest import signed_in
+
+    match = proposed_match(requester=plant, source_plant=other_plant, part=PartFactory(name="Rodamiento 6205"))
+    requester, source = signed_in(member), signed_in(other_member)
+
+    # a proposal: the source quotes
+    assert f'href="/matches/{match.pk}/"> <strong>Cotizar:</strong>' in " ".join(home_of(source).split())
+    assert f"/matches/{match.pk}/" not in home_of(requester)
+
+    # approved and quoted: the requester accepts
+    exchange_services.match_approve(match=match, user=admin_user)
+    exchange_services.match_quote(match=match, user=other_member, price="100", currency="VES", lead_time_days=3)
+    assert "Aceptar o rechazar:" in home_of(requester)
+    assert f"/matches/{match.pk}/" not in home_of(source)
+
+    # accepted: the source ships, the requester may confirm receipt
+    exchange_services.match_accept(match=match, user=member)
+    assert "Enviar:" in home_of(source)
+    assert "Confirmar la recepción:" in home_of(requester)
+
+
+def test_open_shortages_come_production_stopped_first_with_their_best_source(plant, member_client, other_plant):
+    proposed_match(requester=plant, source_plant=other_plant, criticality=Criticality.PREVENTIVE)
+    proposed_match(requester=plant, source_plant=other_plant, criticality=Criticality.PRODUCTION_STOPPED)
+
+    page = home_of(member_client)
+
+    assert page.index("Producción parada") < page.index("Mantenimiento preventivo")
+    assert page.count(f"Mejor fuente: {other_plant.name}") == 2
+
+
+def test_a_shortage_without_a_source_says_so(plant, member):
+    from .conftest import signed_in
+
+    exchange_services.part_request_create(plant=plant, user=member, description="Engranaje cónico", quantity=1)
+
+    assert "Aún no hay una fuente nacional." in home_of(signed_in(member))
+
+
+def test_the_home_shows_only_the_acting_plants_shortages(plant, other_plant, other_client):
+    proposed_match(requester=plant, source_plant=other_plant, part=PartFactory(name="Sello ajeno"))
+
+    page = home_of(other_client)
+
+    assert "Sello ajeno" in page  # as the source, to quote
+    assert "Su planta no tiene solicitudes abiertas." in page
+
+
+def test_the_home_costs_the_same_queries_whatever_its_rows(
+    plant, member_client, other_plant, django_assert_max_num_queries
+):
+    proposed_match(requester=plant, source_plant=other_plant)
+    with CaptureQueriesContext(connection) as few:
+        home_of(member_client)
+
+    for _ in range(12):
+        proposed_match(requester=plant, source_plant=other_plant)
+    with django_assert_max_num_queries(HOME_QUERIES):
+        page = home_of(member_client)
+
+    assert len(few.captured_queries) == HOME_QUERIES
+    assert page.count("Mejor fuente:") == 13
