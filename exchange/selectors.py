@@ -523,6 +523,14 @@ def plant_figures(plant_id: int) -> dict:
     return {**requests, "usd_avoided": requests["usd_avoided"] or 0}
 
 
+def match_ids_visible_to(user, match_ids) -> set[int]:
+    """Those of ``match_ids`` the user may open (a ledger row links its match only then)."""
+    match_ids = {pk for pk in match_ids if pk}
+    if not match_ids:
+        return set()
+    return set(matches_visible_to(user).filter(pk__in=match_ids).values_list("pk", flat=True))
+
+
 # The web pages: the board of open shortages, offers, and what a workshop fits.
 
 # SPEC "Urgency": stopped lines first, then degraded, then preventive.

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import MaterialDesignation, Part, PartNumber, Plant
+from .models import MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
 
 
@@ -68,6 +68,66 @@ def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
     own_numbers = PartNumber.objects.filter(part_id=part_id).values("normalized")
     sharing = PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True)
     return Q(**{f"{field}__in": {part_id, *sharing}})
+
+
+# The store's pages (web/views/stock.py)
+
+STOCK_PAGE_SIZE = 25
+LEDGER_PAGE_SIZE = 50
+LABEL_SHEET_LIMIT = 96
+
+
+def stock_items_of_plant(*, plant: Plant, q: str = "", condition: str = "", ids: Iterable[int] = ()):
+    """The plant's stock items, by part name then location, with each part's numbers prefetched.
+
+    ``q`` is a number in any brand (the catalogue's lookup, and every part sharing that number) or words
+    that all appear in the part's name; ``ids`` narrows to those items (ticked on a page).
+    """
+    items = StockItem.objects.filter(plant=plant).select_related("part")
+    if condition:
+        items = items.filter(condition=condition)
+    ids = [int(pk) for pk in ids]
+    if ids:
+        items = items.filter(pk__in=ids)
+    q = q.strip()
+    if q:
+        by_name = Q()
+        for word in q.split():
+            by_name &= Q(part__name__icontains=word)
+        part_id = part_ids_by_numbers([q]).get(q)
+        items = items.filter(by_name | interchangeable_parts(part_id)) if part_id else items.filter(by_name)
+    return items.order_by("part__name", "location", "pk").prefetch_related("part__numbers")
+
+
+def stock_items_page(*, plant: Plant, page: int = 1, **filters) -> tuple[list[StockItem], bool]:
+    """One page of ``stock_items_of_plant`` and whether another follows, without counting the whole store."""
+    start = (max(page, 1) - 1) * STOCK_PAGE_SIZE
+    rows = list(stock_items_of_plant(plant=plant, **filters)[start : start + STOCK_PAGE_SIZE + 1])
+    return rows[:STOCK_PAGE_SIZE], len(rows) > STOCK_PAGE_SIZE
+
+
+def stock_item_with_part(pk: int) -> StockItem | None:
+    """An item with its plant, part, material and numbers, for its page (visibility is the caller's check)."""
+    return (
+        StockItem.objects.select_related("plant", "part", "part__material")
+        .prefetch_related("part__numbers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def stock_item_at(*, plant: Plant, part: Part, condition: str, location: str) -> StockItem | None:
+    """The item a new one would duplicate (one per plant, part, condition and location)."""
+    return StockItem.objects.filter(plant=plant, part=part, condition=condition, location=location).first()
+
+
+def stock_movements_latest(stock_item: StockItem, limit: int = LEDGER_PAGE_SIZE) -> list[StockMovement]:
+    """The item's latest ledger rows, newest first, with who made each."""
+    return list(stock_item.movements.select_related("user").order_by("-at", "-pk")[:limit])
+
+
+def part_with_numbers(pk: int) -> Part | None:
+    return Part.objects.prefetch_related("numbers").filter(pk=pk).first()
 
 
 def material_ids_by_designations(texts: Iterable[str]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, board, capabilities, home, offers
+from .views import account, board, capabilities, home, offers, stock
 
 app_name = "web"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("login/", account.login, name="login"),
     path("logout/", account.logout, name="logout"),
     path("plant/", account.plant, name="plant"),
+    path("stock/", stock.stock_list, name="stock"),
+    path("stock/new/", stock.stock_new, name="stock-new"),
+    path("stock/import/", stock.stock_import, name="stock-import"),
+    path("stock/import/confirm/", stock.stock_import_confirm, name="stock-import-confirm"),
+    path("stock/labels/", stock.stock_labels, name="stock-labels"),
+    path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
     path("board/", board.board, name="board"),
     path("requests/<int:pk>/offer/", offers.offer, name="offer"),
     path("capabilities/", capabilities.capability_list, name="capabilities"),
