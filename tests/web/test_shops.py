@@ -472,3 +472,10 @@ def test_measures_are_written_as_given_not_to_the_micron(foreman_client, lathe):
     page = foreman_client.get(f"/capabilities/{lathe.pk}/").content.decode()
 
     assert 'value="300"' in page and "300,000" not in page
+
+
+def test_an_offer_of_another_plants_capability_is_refused(other_client, shaft_request, lathe):
+    response = other_client.post(f"/requests/{shaft_request.pk}/offer/", offer_data(capability=lathe.pk))
+
+    assert response.status_code == 200 and "Escoja una de sus propias fuentes" in response.content.decode()
+    assert not Match.objects.filter(request=shaft_request, origin=Match.Origin.OFFER).exists()
