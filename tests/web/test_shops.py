@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from exchange import engine
 from exchange import services as exchange_services
 from exchange.models import Match, PartRequest
 from exchange.selectors import open_requests_fitting, plant_capabilities
@@ -161,7 +162,7 @@ def test_fits_shows_exactly_what_the_engine_proposes_the_workshop_for(plant, mem
         shortage(plant, member, description="h"),
     ]
     for part_request in requests:
-        exchange_services.part_request_match(part_request_id=part_request.pk)
+        engine.part_request_match(part_request_id=part_request.pk)
     proposed = set(
         Match.objects.filter(source=Match.Source.FABRICATION, source_plant=workshop).values_list(
             "request_id", flat=True

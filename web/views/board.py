@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from exchange.matching import great_circle_km
+from exchange.engine.rules import great_circle_km
 from exchange.selectors import board_requests, open_requests_fitting, plant_capabilities
 from inventory.selectors import plant_states
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange import matching
+from exchange.engine import rules
 from exchange.models import PartRequest
 from exchange.selectors import offer_sources
 from exchange.services import match_offer_create
@@ -18,18 +18,18 @@ from ..once import create_once
 
 # The engine's hard conditions, as a foreman reads them.
 FAILURE_TEXT = {
-    matching.WRONG_PART: gettext_lazy("not the part asked for, nor one sharing its number"),
-    matching.NO_UNITS: gettext_lazy("no exchangeable units available"),
-    matching.PROCESS_NOT_NEEDED: gettext_lazy("the part does not need this process"),
-    matching.MATERIAL_NOT_HANDLED: gettext_lazy("you do not work the part's material"),
-    matching.TOO_LARGE: gettext_lazy("the part is too large for your limits"),
-    matching.IT_GRADE_NOT_REACHED: gettext_lazy("your workshop does not reach the IT grade the part needs"),
+    rules.WRONG_PART: gettext_lazy("not the part asked for, nor one sharing its number"),
+    rules.NO_UNITS: gettext_lazy("no exchangeable units available"),
+    rules.PROCESS_NOT_NEEDED: gettext_lazy("the part does not need this process"),
+    rules.MATERIAL_NOT_HANDLED: gettext_lazy("you do not work the part's material"),
+    rules.TOO_LARGE: gettext_lazy("the part is too large for your limits"),
+    rules.IT_GRADE_NOT_REACHED: gettext_lazy("your workshop does not reach the IT grade the part needs"),
 }
 
 
 def _why_not(source) -> list[str]:
     reasons = [str(FAILURE_TEXT[failure]) for failure in source.failures if failure in FAILURE_TEXT]
-    if matching.PROCESS_MISSING in source.failures:
+    if rules.PROCESS_MISSING in source.failures:
         reasons.append(
             _("your workshop lacks %(processes)s")
             % {"processes": ", ".join(str(Process(code).label).lower() for code in source.missing_processes)}

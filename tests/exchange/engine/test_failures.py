@@ -1,11 +1,11 @@
-"""The engine's hard conditions one by one (matching.capability_failures, workshop_failures): they say why a
+"""The engine's hard conditions one by one (rules.capability_failures, workshop_failures): they say why a
 workshop is not proposed, and they are the same rule as fabricator_capabilities. No database."""
 
 import random
 from decimal import Decimal
 
-from exchange import matching
-from exchange.matching import CapabilityCandidate, RequestSpec
+from exchange.engine import rules
+from exchange.engine.rules import CapabilityCandidate, RequestSpec
 
 STEEL, BRONZE = 1, 2
 
@@ -36,26 +36,26 @@ def capability(capability_id=1, process="turning", materials=(STEEL,), **fields)
 def test_each_failed_condition_of_a_capability_is_named():
     lathe = capability(max_diameter_mm=Decimal(50))
 
-    failures = matching.capability_failures(
+    failures = rules.capability_failures(
         spec(processes=("milling",), material_id=BRONZE, diameter_mm=Decimal(80)), lathe
     )
 
-    assert failures == (matching.PROCESS_NOT_NEEDED, matching.MATERIAL_NOT_HANDLED, matching.TOO_LARGE)
-    assert matching.capability_failures(spec(processes=("turning",), material_id=STEEL), lathe) == ()
+    assert failures == (rules.PROCESS_NOT_NEEDED, rules.MATERIAL_NOT_HANDLED, rules.TOO_LARGE)
+    assert rules.capability_failures(spec(processes=("turning",), material_id=STEEL), lathe) == ()
 
 
 def test_a_workshop_names_its_missing_processes_and_an_unreached_grade():
     lathe = capability(best_it_grade=9)
 
-    missing = matching.workshop_failures(spec(processes=("turning", "grinding")), [lathe])
-    too_coarse = matching.workshop_failures(spec(processes=("turning",), it_grade=7), [lathe])
+    missing = rules.workshop_failures(spec(processes=("turning", "grinding")), [lathe])
+    too_coarse = rules.workshop_failures(spec(processes=("turning",), it_grade=7), [lathe])
 
     assert missing.missing_processes == ("grinding",) and not missing.it_grade_not_reached
     assert too_coarse.missing_processes == () and too_coarse.it_grade_not_reached
 
 
 def test_a_part_that_names_no_process_fails_nothing():
-    assert matching.workshop_failures(spec(), [capability()]) == matching.WorkshopFailures((), False, {})
+    assert rules.workshop_failures(spec(), [capability()]) == rules.WorkshopFailures((), False, {})
 
 
 def test_the_conditions_one_by_one_agree_with_the_engines_rule_on_random_workshops():
@@ -82,11 +82,9 @@ def test_the_conditions_one_by_one_agree_with_the_engines_rule_on_random_worksho
             it_grade=generator.choice([None, 7, 9]),
         )
 
-        failures = matching.workshop_failures(request, capabilities)
+        failures = rules.workshop_failures(request, capabilities)
 
-        feasible = matching.fabricator_capabilities(request, capabilities) is not None
+        feasible = rules.fabricator_capabilities(request, capabilities) is not None
         assert feasible == (not failures.missing_processes and not failures.it_grade_not_reached)
         for candidate in capabilities:
-            assert matching.capability_serves(request, candidate) == (
-                not failures.by_capability[candidate.capability_id]
-            )
+            assert rules.capability_serves(request, candidate) == (not failures.by_capability[candidate.capability_id])
