@@ -1,5 +1,6 @@
 """Forms of the pages: one renderer for every field, and the one-time key of creating forms."""
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -65,8 +66,13 @@ def trimmed(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
+# 1.250 or 12.500.000: dots between groups of three, as Venezuelans write thousands.
+GROUPED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
 class AmountField(forms.DecimalField):
-    """A decimal as Venezuelans write it: 1.234,50; also 1234,50 and 1234.50."""
+    """A decimal as Venezuelans write it: 1.234,50 and 1.250 (a thousand two hundred and fifty); also
+    1234,50 and 1234.50."""
 
     def __init__(self, **kwargs):
         super().__init__(localize=True, **kwargs)
@@ -77,8 +83,10 @@ class AmountField(forms.DecimalField):
         return trimmed(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value):
-        if isinstance(value, str) and "," in value:
-            value = value.replace(".", "").replace(" ", "")
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value or GROUPED_THOUSANDS.fullmatch(value):
+                value = value.replace(".", "")
         return super().to_python(value)
 
 

@@ -480,3 +480,13 @@ def test_an_offer_of_another_plants_capability_is_refused(other_client, shaft_re
 
     assert response.status_code == 200 and "Escoja una de sus propias fuentes" in response.content.decode()
     assert not Match.objects.filter(request=shaft_request, origin=Match.Origin.OFFER).exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "price"),
+    [("1.250", "1250"), ("1.250,50", "1250.50"), ("1250,5", "1250.5"), ("1250.5", "1250.5"), ("12.5", "12.5")],
+)
+def test_prices_are_read_as_venezuelans_write_them(foreman_client, shaft_request, lathe, written, price):
+    foreman_client.post(f"/requests/{shaft_request.pk}/offer/", offer_data(capability=lathe.pk, price=written))
+
+    assert Match.objects.get(request=shaft_request, source_plant=lathe.plant).quote_price == Decimal(price)
