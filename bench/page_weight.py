@@ -38,6 +38,13 @@ PAGES = [
     ("/requests/new/", "member"),
     ("/requests/{sourced_request}/", "member"),
     ("/matches/{sourced_match}/", "member"),
+    ("/", "shop"),
+    ("/board/", "shop"),
+    ("/board/?fits=on", "shop"),
+    ("/requests/{shaft_request}/offer/", "shop"),
+    ("/capabilities/", "shop"),
+    ("/capabilities/new/", "shop"),
+    ("/capabilities/{capability}/", "shop"),
 ]
 
 BUDGET_TOTAL_BYTES = 30 * 1024
@@ -155,10 +162,11 @@ def seed():
         name="Tornería Industrial Guayana", kind=Plant.Kind.MACHINE_SHOP, ownership=Plant.Ownership.PRIVATE,
         sector="machining", state="Bolívar", city="Ciudad Guayana", latitude=8.3, longitude=-62.7,
     )  # fmt: skip
-    member, several = user("almacenista"), user("supervisor")
+    member, several, shop = user("almacenista"), user("supervisor"), user("capataz")
     Membership.objects.create(user=member, plant=plant)
     Membership.objects.create(user=several, plant=plant)
     Membership.objects.create(user=several, plant=source)
+    Membership.objects.create(user=shop, plant=source)
     criticalities = list(Criticality.values)
     for row in range(ROWS):
         part = Part.objects.create(name=f"Rodamiento rígido de bolas 62{row:02d}-2RS", category="bearing")
@@ -187,7 +195,20 @@ def seed():
     # One bin counted ROWS times: its page shows a full ledger.
     for quantity in range(2, ROWS + 2):
         inventory_services.stock_set_quantity(stock_item=own, quantity=quantity, user=member, note="Conteo cíclico")
+    # The shop's workshop, and one more shortage it can make: the board then has a next page.
+    steel = inventory_services.material_create(
+        name="Acero 1045", family="carbon_steel", designations=["AISI 1045"], user=access.SYSTEM
+    )
+    lathe = inventory_services.capability_create(
+        plant=source, process="turning", materials=[steel], max_diameter_mm=300, best_it_grade=7, user=shop
+    )
+    shaft_request = exchange_services.part_request_create(
+        plant=plant, user=member, description="Eje de la bomba de alimentación de la caldera", quantity=1,
+        criticality=Criticality.PRODUCTION_STOPPED, material=steel, processes=["turning"], diameter_mm=80,
+    )  # fmt: skip
     ids = {
+        "shaft_request": shaft_request.pk,
+        "capability": lathe.pk,
         "own_stock_item": own.pk,
         "request": plant.part_requests.order_by("pk").values_list("pk", flat=True).first(),
         "match": Match.objects.order_by("pk").values_list("pk", flat=True).first(),
@@ -195,7 +216,7 @@ def seed():
         "sourced_request": sourced.pk,
         "sourced_match": sourced.matches.order_by("-score", "pk").values_list("pk", flat=True).first(),
     }
-    return {"visitor": None, "member": member, "several": several}, ids
+    return {"visitor": None, "member": member, "several": several, "shop": shop}, ids
 
 
 def measure(client, path: str, who: str) -> list[str]:

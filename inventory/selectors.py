@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import Material, Part, PartNumber, Plant, StockItem, StockMovement
+from .models import Material, MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
 
 
@@ -144,3 +144,19 @@ def stock_movements_latest(stock_item: StockItem, limit: int = LEDGER_PAGE_SIZE)
 
 def part_with_numbers(pk: int) -> Part | None:
     return Part.objects.prefetch_related("numbers").filter(pk=pk).first()
+
+
+def material_ids_by_designations(texts: Iterable[str]) -> dict[str, int]:
+    """The material each written designation names ("AISI 1045", "c45", "1.0503"), for the texts that name one."""
+    texts = {text for text in texts if normalize_code(text)}
+    by_normalized = dict(
+        MaterialDesignation.objects.filter(normalized__in={normalize_code(text) for text in texts}).values_list(
+            "normalized", "material_id"
+        )
+    )
+    return {text: by_normalized[normalize_code(text)] for text in texts if normalize_code(text) in by_normalized}
+
+
+def plant_states() -> list[str]:
+    """The Venezuelan states where plants are, for a filter's choices."""
+    return list(Plant.objects.exclude(state="").order_by("state").values_list("state", flat=True).distinct())

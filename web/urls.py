@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, home, matches, requests, stock
+from .views import account, board, capabilities, home, matches, offers, requests, stock
 
 app_name = "web"
 
@@ -28,4 +28,10 @@ urlpatterns = [
     path("stock/import/confirm/", stock.stock_import_confirm, name="stock-import-confirm"),
     path("stock/labels/", stock.stock_labels, name="stock-labels"),
     path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
+    path("board/", board.board, name="board"),
+    path("requests/<int:pk>/offer/", offers.offer, name="offer"),
+    path("capabilities/", capabilities.capability_list, name="capabilities"),
+    path("capabilities/new/", capabilities.capability_new, name="capability_new"),
+    path("capabilities/<int:pk>/", capabilities.capability_detail, name="capability"),
+    path("capabilities/<int:pk>/delete/", capabilities.capability_delete_confirm, name="capability_delete"),
 ]
