@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, board, capabilities, home, matches, offers, requests, stock
+from .views import account, board, capabilities, home, matches, notifications, offers, requests, stock
 
 app_name = "web"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("stock/labels/", stock.stock_labels, name="stock-labels"),
     path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
     path("board/", board.board, name="board"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
     path("requests/<int:pk>/offer/", offers.offer, name="offer"),
     path("capabilities/", capabilities.capability_list, name="capabilities"),
     path("capabilities/new/", capabilities.capability_new, name="capability_new"),

@@ -8,7 +8,9 @@ from exchange.models import Criticality
 from tests.admin.conftest import proposed_match
 from tests.factories import PartFactory
 
-HOME_QUERIES = 8  # session, user, memberships, plant, waiting matches, shortages, their best sources, figures
+HOME_QUERIES = (
+    9  # session, user, memberships, plant, new notices, waiting matches, shortages, their best sources, figures
+)
 
 
 def home_of(client) -> str:
