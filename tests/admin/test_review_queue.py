@@ -58,17 +58,35 @@ def test_approve_action_approves_through_the_service_and_notifies(admin_client, 
     assert any(f"#{match.pk}" in message.subject for message in mail.outbox)
 
 
-def test_approve_action_reports_each_refusal_and_approves_the_rest(admin_client):
-    already_approved, waiting = proposed_match(), proposed_match()
-    run_action(admin_client, "approve_selected", [already_approved])
+def test_approve_action_names_the_rows_it_could_not_move_and_approves_the_rest(admin_client):
+    # given: two matches already approved, one waiting
+    first, second, waiting = proposed_match(), proposed_match(), proposed_match()
+    run_action(admin_client, "approve_selected", [first, second])
 
-    response = run_action(admin_client, "approve_selected", [already_approved, waiting], listing="?status=all")
+    # when: all three are approved again
+    response = run_action(admin_client, "approve_selected", [first, second, waiting], listing="?status=all")
 
+    # then: the waiting one is approved, and the two others are named in one message with the reason
     waiting.refresh_from_db()
     assert waiting.status == Match.Status.APPROVED
     texts = [str(message) for message in response.context["messages"]]
-    assert f"Match #{already_approved.pk}: Cannot approve a match that is Approved." in texts
-    assert "1 match approved." in texts
+    assert texts == [
+        f"#{first.pk}, #{second.pk} could not be approved: Cannot approve a match that is Approved.",
+        "1 match approved.",
+    ]
+
+
+def test_reject_action_names_the_rows_it_could_not_move(admin_client, admin_user):
+    rejected, waiting = proposed_match(), proposed_match()
+    run_action(admin_client, "reject_selected", [rejected], reason="Too far.")
+
+    response = run_action(admin_client, "reject_selected", [rejected, waiting], listing="?status=all", reason="Dup.")
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert texts == [
+        f"#{rejected.pk} could not be rejected: Cannot reject a match that is Rejected.",
+        "1 match rejected.",
+    ]
 
 
 def test_reject_action_asks_for_a_reason_before_rejecting(admin_client):
