@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -42,6 +42,9 @@ SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
 admin.site.site_header = _("Exchange of spare parts — administration")
 admin.site.site_title = _("Exchange of spare parts")
 admin.site.index_title = _("Administration")
+# The index and the breadcrumbs lead everywhere the sidebar does; without it the review queue has the
+# width of a 1,280 px screen for its columns.
+admin.site.enable_nav_sidebar = False
 
 # The names of the score's parts, as the engine stores them in a match's explanation.
 SCORE_PART_LABELS = {
@@ -143,7 +146,7 @@ def quote_text(match) -> str:
     if not match.is_quoted:
         return "—"
     return gettext("%(price)s %(currency)s · %(days)d d") % {
-        "price": match.quote_price,
+        "price": formats.number_format(match.quote_price, 2, force_grouping=True),
         "currency": match.quote_currency,
         "days": match.quote_lead_time_days,
     }
@@ -310,12 +313,15 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=pgettext_lazy("queue column", "source"), ordering="distance_km")
     def source_and_distance(self, match):
-        distance = "—" if match.distance_km is None else f"{match.distance_km:,.0f} km"
-        return two_lines(match.get_source_display(), distance)
+        if match.distance_km is None:
+            return two_lines(match.get_source_display(), "—")
+        # Rounded first: number_format cuts the decimals it does not show.
+        distance = formats.number_format(round(match.distance_km), force_grouping=True)
+        return two_lines(match.get_source_display(), f"{distance} km")
 
     @admin.display(description=pgettext_lazy("queue column", "score"), ordering="score")
     def score_display(self, match):
-        return f"{match.score:.2f}"
+        return formats.number_format(round(match.score, 2), 2)
 
     @admin.display(description=pgettext_lazy("queue column", "waiting"), ordering="created_at")
     def age(self, match):
@@ -343,7 +349,11 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (SCORE_PART_LABELS.get(name, name), f"{value:.2f}", weights.get(name, "—"))
+                (
+                    SCORE_PART_LABELS.get(name, name),
+                    formats.number_format(round(value, 2), 2),
+                    formats.number_format(weights[name]) if name in weights else "—",
+                )
                 for name, value in explanation.get("parts", {}).items()
             ),
         )
@@ -363,7 +373,9 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             gettext("value (0–1)"),
             gettext("weight"),
             score_rows,
-            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", facts),
+            format_html_join(
+                "", "<tr><th>{}</th><td>{}</td></tr>", ((name, formats.localize(value)) for name, value in facts)
+            ),
         )
 
     @admin.display(description=_("photos of the part"))

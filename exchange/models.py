@@ -232,7 +232,7 @@ class MatchStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 class RequestStatusChange(models.Model):
@@ -258,7 +258,7 @@ class RequestStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 def request_photo_path(photo, filename):
