@@ -105,11 +105,6 @@ def match_event_members(match: Match, actor_id: int | None) -> list[Recipient]:
     return plant_members(recipient_plants, exclude_user_id=actor_id)
 
 
-def match_event_recipients(match: Match, actor_id: int | None) -> list[str]:
-    """The e-mail addresses of match_event_members."""
-    return sorted({recipient.email for recipient in match_event_members(match, actor_id) if recipient.email})
-
-
 def _notify_members(recipients, *, kind, request_id, event_key, match_id=None, details=None) -> int:
     Notification.objects.bulk_create(
         [
