@@ -492,6 +492,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
         "quantity",
         "quantity_fulfilled",
         "criticality",
+        "stopped_since",
         "status",
         "needed_by",
         "created_at",
