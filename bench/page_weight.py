@@ -34,6 +34,7 @@ PAGES = [
     ("/stock/{own_stock_item}/", "member"),
     ("/stock/import/", "member"),
     ("/stock/labels/", "member"),
+    ("/notifications/", "member"),
     ("/requests/", "member"),
     ("/requests/new/", "member"),
     ("/requests/{sourced_request}/", "member"),

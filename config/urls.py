@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health, login
+from config import health, language, login
 
 urlpatterns = [
     path("health/", health.health, name="health"),
@@ -23,7 +23,7 @@ urlpatterns = [
         ),
     ),
     path("api/", include("config.api")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", include("web.urls")),
 ]
 # Photos in development; in production the proxy or the object store serves MEDIA_URL (docs/operations.md).

@@ -8,13 +8,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from inventory.admin import (
     PartAdmin,
@@ -31,8 +34,26 @@ from inventory.models import Part
 
 from . import catalogue, dashboard, engine, services
 from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
+from .transitions import TRANSITIONS
 
 SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
+
+# The exchange's name on every admin page, in place of Django's.
+admin.site.site_header = _("Exchange of spare parts — administration")
+admin.site.site_title = _("Exchange of spare parts")
+admin.site.index_title = _("Administration")
+# The index and the breadcrumbs lead everywhere the sidebar does; without it the review queue has the
+# width of a 1,280 px screen for its columns.
+admin.site.enable_nav_sidebar = False
+
+# The names of the score's parts, as the engine stores them in a match's explanation.
+SCORE_PART_LABELS = {
+    "fit": _("fit to the part"),
+    "distance": _("distance"),
+    "lead_time": _("lead time"),
+    "record": _("record of the source"),
+    "coverage": _("units covered"),
+}
 
 
 def refusal_text(error) -> str:
@@ -52,13 +73,6 @@ def admin_link(obj):
 
 def plant_with_state(plant) -> str:
     return f"{plant.name} ({plant.state})" if plant.state else plant.name
-
-
-def requested_part_label(part_request) -> str:
-    """The part as the request names it: the catalogue part, else the number as written, else the description."""
-    if part_request.part_id:
-        return part_request.part.name
-    return part_request.number or part_request.description[:60]
 
 
 def action_page(model_admin, request, template, title, *, form, selected, action):
@@ -88,10 +102,11 @@ class RequestStatusChangeInline(MatchStatusChangeInline):
     model = RequestStatusChange
 
 
-# The review queue sorts production-stopped shortages first.
-STOPPED_FIRST = Case(
+# SPEC "Urgency": production stopped, then degraded, then preventive.
+URGENCY_RANK = Case(
     When(request__criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)),
-    default=Value(1),
+    When(request__criticality=Criticality.DEGRADED, then=Value(1)),
+    default=Value(2),
     output_field=IntegerField(),
 )
 
@@ -127,22 +142,25 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+def quote_text(match) -> str:
+    if not match.is_quoted:
+        return "—"
+    return gettext("%(price)s %(currency)s · %(days)d d") % {
+        "price": formats.number_format(match.quote_price, 2, force_grouping=True),
+        "currency": match.quote_currency,
+        "days": match.quote_lead_time_days,
+    }
+
+
+def two_lines(first, second):
+    return format_html('{}<br><span class="quiet">{}</span>', first, second)
+
+
 @admin.register(Match)
 class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     part_lookup = "request__part"
-    list_display = [
-        "match_id",
-        "part_and_quantity",
-        "requesting_plant",
-        "source_plant_and_state",
-        "source",
-        "distance",
-        "score_display",
-        "criticality",
-        "age",
-        "quote",
-        "status",
-    ]
+    # Few, dense columns: the queue fits a 1,280 px screen beside the filters.
+    list_display = ["match_id", "part_and_quantity", "plants", "source_and_distance", "score_display", "quote", "age"]
     list_display_links = ["match_id", "part_and_quantity"]
     list_filter = [
         ReviewStatusFilter,
@@ -159,6 +177,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve_selected", "reject_selected"]
     inlines = [MatchStatusChangeInline]
+    change_form_template = "admin/exchange/match/change_form.html"
     fields = [
         "request_link",
         "status",
@@ -170,6 +189,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "score",
         "distance_km",
         "explanation_table",
+        "request_photos",
         "quote",
         "quoted_at",
         "usd_avoided",
@@ -179,27 +199,99 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated_at",
         "fulfilled_at",
     ]
-    readonly_fields = ["request_link", "source_link", "explanation_table", "quote"]
+    readonly_fields = ["request_link", "source_link", "explanation_table", "request_photos", "quote"]
+
+    class Media:
+        css = {"all": ["exchange/admin.css"]}
 
     def get_queryset(self, request):
         # Annotated before ordering: the default ordering sorts on the annotation.
-        queryset = self.model._default_manager.annotate(stopped_first=STOPPED_FIRST)
+        queryset = self.model._default_manager.annotate(urgency=URGENCY_RANK)
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ["stopped_first", "created_at", "-score"]
+        return ["urgency", "created_at", "-score"]
 
     def get_urls(self):
-        dashboard_url = path(
-            "dashboard/",
-            self.admin_site.admin_view(lambda request: dashboard.dashboard_view(request, self.admin_site)),
-            name="exchange_dashboard",
-        )
-        return [dashboard_url, *super().get_urls()]
+        def review_view(view):
+            return self.admin_site.admin_view(require_POST(view))
 
-    # The change page is a read-only record (ReadOnlyAdminMixin); the review happens through the actions.
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(lambda request: dashboard.dashboard_view(request, self.admin_site)),
+                name="exchange_dashboard",
+            ),
+            path("<int:match_id>/approve/", review_view(self.approve_view), name="exchange_match_approve"),
+            path("<int:match_id>/reject/", review_view(self.reject_view), name="exchange_match_reject"),
+            *super().get_urls(),
+        ]
+
+    # The change page is a read-only record (ReadOnlyAdminMixin); the review happens through its buttons
+    # and the changelist's actions, which call the services.
     def has_review_permission(self, request):
         return request.user.has_perm("exchange.change_match")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        match = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if match is not None and self.has_review_permission(request):
+            extra_context |= {
+                "can_approve": match.status in TRANSITIONS["approve"][0],
+                "can_reject": match.status in TRANSITIONS["reject"][0],
+                "reject_form": RejectForm(auto_id="id_review_%s"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def approve_view(self, request, match_id):
+        match = self._reviewed_match(request, match_id)
+        self._review(
+            request,
+            match,
+            lambda: services.match_approve(match=match, user=request.user),
+            gettext("Match #%(id)d approved."),
+        )
+        return self._back_to(match)
+
+    def reject_view(self, request, match_id):
+        match = self._reviewed_match(request, match_id)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request,
+                gettext("Not rejected: %(field)s: %(errors)s")
+                % {"field": form.fields["reason"].label, "errors": " ".join(form.errors["reason"])},
+                messages.ERROR,
+            )
+            return self._back_to(match)
+        reason = form.cleaned_data["reason"]
+        self._review(
+            request,
+            match,
+            lambda: services.match_reject(match=match, user=request.user, reason=reason),
+            gettext("Match #%(id)d rejected."),
+        )
+        return self._back_to(match)
+
+    def _reviewed_match(self, request, match_id):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Match, pk=match_id)
+
+    def _review(self, request, match, service_call, done):
+        try:
+            service_call()
+        except SERVICE_REFUSALS as error:
+            self.message_user(
+                request,
+                gettext("Match #%(id)d: %(reason)s") % {"id": match.pk, "reason": refusal_text(error)},
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, done % {"id": match.pk}, messages.SUCCESS)
+
+    def _back_to(self, match):
+        return HttpResponseRedirect(reverse("admin:exchange_match_change", args=[match.pk]))
 
     # Columns
 
@@ -207,43 +299,37 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def match_id(self, match):
         return match.pk
 
-    @admin.display(description=_("part × quantity"))
+    @admin.display(description=pgettext_lazy("queue column", "part"), ordering="urgency")
     def part_and_quantity(self, match):
-        return f"{requested_part_label(match.request)} × {match.quantity}"
+        part_request = match.request
+        return two_lines(
+            f"{part_request.part_label} × {match.quantity}",
+            f"{part_request.get_criticality_display()} · #{part_request.pk}",
+        )
 
-    @admin.display(description=_("requesting plant"), ordering="request__plant__name")
-    def requesting_plant(self, match):
-        return plant_with_state(match.request.plant)
+    @admin.display(description=pgettext_lazy("queue column", "plants"), ordering="request__plant__name")
+    def plants(self, match):
+        return two_lines(plant_with_state(match.request.plant), f"← {plant_with_state(match.source_plant)}")
 
-    @admin.display(description=_("source plant"), ordering="source_plant__name")
-    def source_plant_and_state(self, match):
-        return plant_with_state(match.source_plant)
+    @admin.display(description=pgettext_lazy("queue column", "source"), ordering="distance_km")
+    def source_and_distance(self, match):
+        if match.distance_km is None:
+            return two_lines(match.get_source_display(), "—")
+        # Rounded first: number_format cuts the decimals it does not show.
+        distance = formats.number_format(round(match.distance_km), force_grouping=True)
+        return two_lines(match.get_source_display(), f"{distance} km")
 
-    @admin.display(description=_("distance (km)"), ordering="distance_km")
-    def distance(self, match):
-        return "—" if match.distance_km is None else f"{match.distance_km:,.0f}"
-
-    @admin.display(description=_("score"), ordering="score")
+    @admin.display(description=pgettext_lazy("queue column", "score"), ordering="score")
     def score_display(self, match):
-        return f"{match.score:.2f}"
+        return formats.number_format(round(match.score, 2), 2)
 
-    @admin.display(description=_("criticality"), ordering="stopped_first")
-    def criticality(self, match):
-        return match.request.get_criticality_display()
-
-    @admin.display(description=_("waiting for"), ordering="created_at")
+    @admin.display(description=pgettext_lazy("queue column", "waiting"), ordering="created_at")
     def age(self, match):
-        return timesince(match.created_at, timezone.now(), depth=1)
+        return two_lines(timesince(match.created_at, timezone.now(), depth=1), match.get_status_display())
 
-    @admin.display(description=_("quote"))
+    @admin.display(description=pgettext_lazy("queue column", "quote"))
     def quote(self, match):
-        if not match.is_quoted:
-            return "—"
-        return gettext("%(price)s %(currency)s, %(days)d days") % {
-            "price": match.quote_price,
-            "currency": match.quote_currency,
-            "days": match.quote_lead_time_days,
-        }
+        return quote_text(match)
 
     # Change page
 
@@ -262,7 +348,14 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         score_rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((name, f"{value:.2f}", weights.get(name, "—")) for name, value in explanation.get("parts", {}).items()),
+            (
+                (
+                    SCORE_PART_LABELS.get(name, name),
+                    formats.number_format(round(value, 2), 2),
+                    formats.number_format(weights[name]) if name in weights else "—",
+                )
+                for name, value in explanation.get("parts", {}).items()
+            ),
         )
         record = explanation.get("record") or {}
         facts = [
@@ -280,7 +373,20 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             gettext("value (0–1)"),
             gettext("weight"),
             score_rows,
-            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", facts),
+            format_html_join(
+                "", "<tr><th>{}</th><td>{}</td></tr>", ((name, formats.localize(value)) for name, value in facts)
+            ),
+        )
+
+    @admin.display(description=_("photos of the part"))
+    def request_photos(self, match):
+        photos = match.request.photos.all()
+        if not photos:
+            return gettext("The request has no photos.")
+        return format_html_join(
+            " ",
+            '<a href="{}"><img src="{}" alt="{}" loading="lazy" class="request-photo"></a>',
+            ((photo.image.url, photo.thumbnail.url, gettext("Photo of the part")) for photo in photos),
         )
 
     # Actions
@@ -292,6 +398,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             queryset,
             lambda match: services.match_approve(match=match, user=request.user),
             lambda count: ngettext("%(count)d match approved.", "%(count)d matches approved.", count),
+            lambda: gettext("%(ids)s could not be approved: %(reason)s"),
         )
 
     @admin.action(description=_("Reject the selected matches…"), permissions=["review"])
@@ -304,6 +411,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 queryset,
                 lambda match: services.match_reject(match=match, user=request.user, reason=reason),
                 lambda count: ngettext("%(count)d match rejected.", "%(count)d matches rejected.", count),
+                lambda: gettext("%(ids)s could not be rejected: %(reason)s"),
             )
             return None
         return action_page(
@@ -316,20 +424,22 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             action="reject_selected",
         )
 
-    def _apply_to_each(self, request, queryset, service_call, success_message):
-        """Each match in its own transaction: one refusal does not undo the others."""
+    def _apply_to_each(self, request, queryset, service_call, success_message, refusal_message):
+        """Each match in its own transaction: one refusal does not undo the others.
+
+        The matches refused for the same reason are named together in one message.
+        """
         done = 0
+        refused = {}
         for match in queryset.order_by("pk"):
             try:
                 service_call(match)
             except SERVICE_REFUSALS as error:
-                self.message_user(
-                    request,
-                    gettext("Match #%(id)d: %(reason)s") % {"id": match.pk, "reason": refusal_text(error)},
-                    messages.ERROR,
-                )
+                refused.setdefault(refusal_text(error), []).append(f"#{match.pk}")
             else:
                 done += 1
+        for reason, ids in refused.items():
+            self.message_user(request, refusal_message() % {"ids": ", ".join(ids), "reason": reason}, messages.ERROR)
         if done:
             self.message_user(request, success_message(done) % {"count": done}, messages.SUCCESS)
 
@@ -406,7 +516,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
 
     @admin.display(description=_("part"))
     def what(self, part_request):
-        return requested_part_label(part_request)
+        return part_request.part_label
 
     # Requests are posted by the plants that need the parts; the admin corrects them.
     def has_add_permission(self, request):

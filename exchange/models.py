@@ -122,8 +122,12 @@ class PartRequest(models.Model):
         ]
 
     def __str__(self):
-        what = self.part.name if self.part_id else (self.number or self.description[:60])
-        return f"#{self.pk} {what} x{self.quantity} ({self.plant})"
+        return f"#{self.pk} {self.part_label} x{self.quantity} ({self.plant})"
+
+    @property
+    def part_label(self) -> str:
+        """The part as the request names it: the catalogue part, else the number as written, else the description."""
+        return self.part.name if self.part_id else (self.number or self.description[:60])
 
     @property
     def quantity_outstanding(self):
@@ -263,7 +267,7 @@ class MatchStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 class RequestStatusChange(models.Model):
@@ -289,7 +293,7 @@ class RequestStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 def request_photo_path(photo, filename):
@@ -375,12 +379,9 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """One sentence in the active language; load request__part and match__source_plant with it."""
-        part_request = self.request
         facts = {
             "request": self.request_id,
-            "part": part_request.part.name
-            if part_request.part_id
-            else (part_request.number or part_request.description[:60]),
+            "part": self.request.part_label,
             "match": self.match_id or 0,
             "source": self.match.source_plant.name if self.match_id else "",
         }
@@ -391,7 +392,11 @@ class Notification(models.Model):
                 "%(count)d new sources found for request #%(request)d (%(part)s).",
                 count,
             ) % {**facts, "count": count}
-        return NOTIFICATION_SENTENCES[self.kind]() % facts
+        sentence = NOTIFICATION_SENTENCES[self.kind]() % facts
+        if note := self.details.get("note"):
+            # The reason given with a rejection, decline or cancellation, or the carrier of a shipment.
+            return gettext("%(sentence)s Note: %(note)s") % {"sentence": sentence, "note": note}
+        return sentence
 
 
 # Called when read, so that each reader gets the sentence in the language of their request.

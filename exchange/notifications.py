@@ -13,30 +13,69 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from inventory.models import Membership
 
-from .models import Match, Notification, PartRequest
+from .models import Match, MatchStatusChange, Notification, PartRequest
+
+# The web pages' addresses are SPEC's contract ("Web pages"): e-mails link to them by path.
+
+
+def match_page_path(match_id: int) -> str:
+    return f"/matches/{match_id}/"
+
+
+def request_page_path(request_id: int) -> str:
+    return f"/requests/{request_id}/"
+
 
 EVENT_SUBJECTS = {
-    "approved": lambda: _("Match #%(id)d approved"),
-    "rejected": lambda: _("Match #%(id)d rejected"),
-    "quoted": lambda: _("Match #%(id)d quoted"),
-    "accepted": lambda: _("Match #%(id)d accepted"),
-    "shipped": lambda: _("Match #%(id)d shipped"),
-    "declined": lambda: _("Match #%(id)d declined"),
-    "cancelled": lambda: _("Match #%(id)d cancelled"),
-    "fulfilled": lambda: _("Match #%(id)d fulfilled"),
-    "offered": lambda: _("New offer #%(id)d on your request"),
+    "approved": lambda: _("Match #%(match)d approved for request #%(request)d"),
+    "rejected": lambda: _("Match #%(match)d rejected for request #%(request)d"),
+    "quoted": lambda: _("%(source)s quoted request #%(request)d"),
+    "accepted": lambda: _("Quote of match #%(match)d accepted"),
+    "shipped": lambda: _("Match #%(match)d shipped"),
+    "declined": lambda: _("Match #%(match)d declined"),
+    "cancelled": lambda: _("Match #%(match)d cancelled"),
+    "fulfilled": lambda: _("Match #%(match)d received"),
+    "offered": lambda: _("New offer from %(source)s for request #%(request)d"),
 }
+
+# What happened, in one sentence per event; called inside the recipient's language.
+EVENT_SENTENCES = {
+    "approved": lambda: _(
+        "An administrator approved %(source)s as a source of %(quantity)d × %(part)s for request #%(request)d."
+    ),
+    "rejected": lambda: _("An administrator rejected %(source)s as a source for request #%(request)d (%(part)s)."),
+    "quoted": lambda: _(
+        "%(source)s quoted %(price)s %(currency)s, %(days)d days, for request #%(request)d (%(quantity)d × %(part)s)."
+    ),
+    "accepted": lambda: _(
+        "%(requester)s accepted the quote of %(source)s (%(price)s %(currency)s, %(days)d days) "
+        "for request #%(request)d (%(quantity)d × %(part)s)."
+    ),
+    "shipped": lambda: _("%(source)s shipped %(quantity)d × %(part)s for request #%(request)d."),
+    "fulfilled": lambda: _("%(requester)s received %(quantity)d × %(part)s from %(source)s for request #%(request)d."),
+    "declined": lambda: _("%(actor)s declined %(source)s as a source for request #%(request)d (%(part)s)."),
+    "cancelled": lambda: _("%(actor)s cancelled match #%(match)d from %(source)s for request #%(request)d (%(part)s)."),
+    "offered": lambda: _(
+        "%(source)s offers %(quantity)d × %(part)s for %(price)s %(currency)s, %(days)d days, "
+        "on request #%(request)d; an administrator reviews it first."
+    ),
+}
+
+# Events whose history row carries a note the other side should read (the reason, the carrier).
+EVENTS_WITH_NOTE = {"rejected", "declined", "cancelled", "shipped"}
 
 
 class Recipient(NamedTuple):
     user_id: int
     plant_id: int
     email: str
+    # Blank: the person never chose one, and is written to in settings.LANGUAGE_CODE.
+    language: str
 
 
 def plant_members(plant_ids, *, exclude_user_id: int | None = None) -> list[Recipient]:
@@ -45,27 +84,25 @@ def plant_members(plant_ids, *, exclude_user_id: int | None = None) -> list[Reci
     rows = (
         Membership.objects.filter(plant_id__in=plant_ids, user__is_active=True)
         .exclude(user_id=exclude_user_id)
-        .values_list("user_id", "plant_id", "user__email")
+        .values_list("user_id", "plant_id", "user__email", "user__profile__language")
     )
     recipients = {}
-    for user_id, plant_id, email in sorted(rows, key=lambda row: (plant_ids.index(row[1]), row[0])):
-        recipients.setdefault(user_id, Recipient(user_id, plant_id, email))
+    for user_id, plant_id, email, language in sorted(rows, key=lambda row: (plant_ids.index(row[1]), row[0])):
+        recipients.setdefault(user_id, Recipient(user_id, plant_id, email, language or ""))
     return list(recipients.values())
+
+
+def _actor_plant_ids(match: Match, actor_id: int | None) -> set[int]:
+    plant_ids = [match.request.plant_id, match.source_plant_id]
+    return set(Membership.objects.filter(user_id=actor_id, plant_id__in=plant_ids).values_list("plant_id", flat=True))
 
 
 def match_event_members(match: Match, actor_id: int | None) -> list[Recipient]:
     """Members of the plants on the other side from whoever acted (both plants when an administrator acted)."""
     plant_ids = [match.request.plant_id, match.source_plant_id]
-    actor_plants = set(
-        Membership.objects.filter(user_id=actor_id, plant_id__in=plant_ids).values_list("plant_id", flat=True)
-    )
+    actor_plants = _actor_plant_ids(match, actor_id)
     recipient_plants = [plant_id for plant_id in plant_ids if plant_id not in actor_plants] or plant_ids
     return plant_members(recipient_plants, exclude_user_id=actor_id)
-
-
-def match_event_recipients(match: Match, actor_id: int | None) -> list[str]:
-    """The e-mail addresses of match_event_members."""
-    return sorted({recipient.email for recipient in match_event_members(match, actor_id) if recipient.email})
 
 
 def _notify_members(recipients, *, kind, request_id, event_key, match_id=None, details=None) -> int:
@@ -90,11 +127,15 @@ def _notify_members(recipients, *, kind, request_id, event_key, match_id=None, d
 def match_event_send(*, match_id: int, event: str, actor_id: int | None, history_id: int) -> int:
     """Notify and e-mail the other side of a match event; ``history_id`` is the change's MatchStatusChange.
 
-    Answers the number of e-mails sent.
+    Each e-mail is written in its recipient's language and links to the match's page. Answers the
+    number of e-mails sent.
     """
     match = Match.objects.select_related("request__plant", "request__part", "source_plant").filter(pk=match_id).first()
     if match is None or event not in EVENT_SUBJECTS:
         return 0
+    note = ""
+    if event in EVENTS_WITH_NOTE:
+        note = MatchStatusChange.objects.filter(pk=history_id).values_list("note", flat=True).first() or ""
     recipients = match_event_members(match, actor_id)
     _notify_members(
         recipients,
@@ -102,15 +143,57 @@ def match_event_send(*, match_id: int, event: str, actor_id: int | None, history
         request_id=match.request_id,
         match_id=match.pk,
         event_key=f"match-change:{history_id}",
+        details={"note": note} if note else None,
     )
-    emails = sorted({recipient.email for recipient in recipients if recipient.email})
-    if not emails:
+    actor_plants = _actor_plant_ids(match, actor_id)
+    by_language = {}
+    for recipient in recipients:
+        if recipient.email:
+            by_language.setdefault(recipient.language or settings.LANGUAGE_CODE, set()).add(recipient.email)
+    messages = []
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            subject, body = _match_event_email(match, event, note, actor_plants)
+        messages.extend((subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in sorted(emails))
+    if not messages:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = EVENT_SUBJECTS[event]() % {"id": match.pk}
-        body = render_to_string("exchange/email/match_event.txt", {"match": match, "event": event})
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
     return send_mass_mail(messages, fail_silently=False)
+
+
+def _match_event_email(match: Match, event: str, note: str, actor_plants: set[int]) -> tuple[str, str]:
+    """The subject and body of one event's e-mail, in the active language."""
+    part_request = match.request
+    if part_request.plant_id in actor_plants:
+        actor = part_request.plant.name
+    elif match.source_plant_id in actor_plants:
+        actor = match.source_plant.name
+    else:
+        actor = _("An administrator")
+    facts = {
+        "match": match.pk,
+        "request": part_request.pk,
+        "part": part_request.part_label,
+        "quantity": match.quantity,
+        "source": match.source_plant.name,
+        "requester": part_request.plant.name,
+        "actor": actor,
+        "price": "" if match.quote_price is None else formats.number_format(match.quote_price, 2, force_grouping=True),
+        "currency": match.quote_currency,
+        "days": match.quote_lead_time_days or 0,
+    }
+    subject = EVENT_SUBJECTS[event]() % facts
+    body = render_to_string(
+        "exchange/email/match_event.txt",
+        {
+            "match": match,
+            "what_happened": EVENT_SENTENCES[event]() % facts,
+            "note": note,
+            "event": event,
+            "link": f"{settings.SITE_URL}{match_page_path(match.pk)}",
+            "request_link": f"{settings.SITE_URL}{request_page_path(part_request.pk)}",
+        },
+    )
+    return subject, body
 
 
 def request_expired_notify(*, part_request_id: int) -> int:

@@ -90,6 +90,25 @@ class Membership(models.Model):
         return f"{self.user} @ {self.plant} ({self.get_role_display()})"
 
 
+class Profile(models.Model):
+    """What a person prefers beyond Django's user: the language the exchange writes to them in (e-mails).
+
+    No profile, or a blank language, means the site's LANGUAGE_CODE.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.language or '-'})"
+
+
 class Material(models.Model):
     class Family(models.TextChoices):
         CARBON_STEEL = "carbon_steel", _("Carbon steel")

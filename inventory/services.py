@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
@@ -26,6 +28,7 @@ from .models import (
     Part,
     PartNumber,
     Plant,
+    Profile,
     StockItem,
     StockMovement,
 )
@@ -585,3 +588,11 @@ def capability_delete(*, capability: Capability, user) -> None:
         capability.delete()
     except ProtectedError as error:
         raise ConflictError(_("This capability is referenced by matches and cannot be deleted.")) from error
+
+
+def profile_language_set(*, user, language: str) -> Profile:
+    """Keep the language a signed-in person chose, for what the exchange writes to them later (e-mails)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile

@@ -287,3 +287,28 @@ class CapabilityForm(forms.Form):
 
 class NewCapabilityForm(OnceForm, CapabilityForm):
     pass
+
+
+class QuoteForm(forms.Form):
+    """The source plant's quote on a match: the API's `price`, `currency`, `lead_time_days`, `quantity`."""
+
+    price = OfferForm.base_fields["price"]
+    currency = OfferForm.base_fields["currency"]
+    lead_time_days = OfferForm.base_fields["lead_time_days"]
+    quantity = forms.IntegerField(
+        label=_("Units you can supply"),
+        help_text=_("Leave it as proposed unless you can supply fewer."),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        required=False,
+    )
+
+
+class ShipForm(forms.Form):
+    note = forms.CharField(
+        label=_("Carrier and tracking"),
+        help_text=_("Who carries it and how to follow it: the requester reads it."),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, board, capabilities, home, matches, offers, requests, stock
+from .views import account, board, capabilities, home, matches, notifications, offers, requests, stock
 
 app_name = "web"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("matches/<int:match_id>/decline/", matches.match_decline, name="match-decline"),
     path("matches/<int:match_id>/cancel/", matches.match_cancel, name="match-cancel"),
     path("matches/<int:match_id>/fulfil/", matches.match_fulfil, name="match-fulfil"),
+    path("matches/<int:match_id>/quote/", matches.match_quote, name="match-quote"),
+    path("matches/<int:match_id>/ship/", matches.match_ship, name="match-ship"),
     path("stock/", stock.stock_list, name="stock"),
     path("stock/new/", stock.stock_new, name="stock-new"),
     path("stock/import/", stock.stock_import, name="stock-import"),
@@ -29,6 +31,9 @@ urlpatterns = [
     path("stock/labels/", stock.stock_labels, name="stock-labels"),
     path("stock/<int:pk>/", stock.stock_detail, name="stock-item"),
     path("board/", board.board, name="board"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
     path("requests/<int:pk>/offer/", offers.offer, name="offer"),
     path("capabilities/", capabilities.capability_list, name="capabilities"),
     path("capabilities/new/", capabilities.capability_new, name="capability_new"),

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from exchange import services
 from exchange.models import Criticality, Match, MatchStatusChange
 from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory
 
@@ -24,21 +25,71 @@ def listed_ids(response):
     return [match.pk for match in response.context["cl"].result_list]
 
 
-def test_queue_shows_proposals_stopped_production_first_then_oldest(admin_client, admin_user):
-    # given
+def test_queue_is_ordered_by_urgency_then_age_then_score(admin_client, admin_user):
+    # given: proposals of every criticality, two of them degraded and of different ages
+    preventive = MatchFactory(request__criticality=Criticality.PREVENTIVE)
     old_degraded = MatchFactory(request__criticality=Criticality.DEGRADED)
     new_degraded = MatchFactory(request__criticality=Criticality.DEGRADED)
     stopped = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
     approved = MatchFactory(request__criticality=Criticality.PRODUCTION_STOPPED)
-    Match.objects.filter(pk=old_degraded.pk).update(created_at=timezone.now() - timedelta(days=5))
+    Match.objects.filter(pk__in=[preventive.pk, old_degraded.pk]).update(created_at=timezone.now() - timedelta(days=5))
     admin_client.post(CHANGELIST, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [approved.pk]})
 
     # when
     response = admin_client.get(CHANGELIST)
 
-    # then
-    assert listed_ids(response) == [stopped.pk, old_degraded.pk, new_degraded.pk]
+    # then: production stopped first, then degraded (the oldest first), then preventive, however old
+    assert listed_ids(response) == [stopped.pk, old_degraded.pk, new_degraded.pk, preventive.pk]
     assert approved.pk in listed_ids(admin_client.get(CHANGELIST, {"status": "all"}))
+
+
+def test_queue_puts_the_better_score_first_among_proposals_of_the_same_age(admin_client):
+    weaker, stronger = MatchFactory(), MatchFactory()
+    same_time = timezone.now() - timedelta(hours=3)
+    Match.objects.filter(pk=weaker.pk).update(created_at=same_time, score=0.41)
+    Match.objects.filter(pk=stronger.pk).update(created_at=same_time, score=0.87)
+
+    assert listed_ids(admin_client.get(CHANGELIST)) == [stronger.pk, weaker.pk]
+
+
+def test_queue_row_shows_part_plants_distance_score_quote_and_age(admin_client):
+    match = MatchFactory(
+        request__part=PartFactory(name="Rodamiento 6205"),
+        request__plant=PlantFactory(name="Sidor", state="Bolívar"),
+        source_plant=ShopFactory(name="Tornería Lara", state="Lara", latitude=10.07, longitude=-69.32),
+        request__criticality=Criticality.PRODUCTION_STOPPED,
+        request__quantity=2,
+    )
+    source_member = match.source_plant.memberships.first().user
+    services.match_quote(match=match, user=source_member, price="120", currency="USD", lead_time_days=5)
+    Match.objects.filter(pk=match.pk).update(created_at=timezone.now() - timedelta(days=2), score=0.734)
+
+    # Whitespace, the non-breaking space of "2 days" too, as one space
+    row = " ".join(admin_client.get(CHANGELIST).content.decode().split("result_list", 1)[1].split())
+
+    for text in [
+        "Rodamiento 6205 × 2",
+        "Production stopped · #",
+        "Sidor (Bolívar)",
+        "← Tornería Lara (Lara)",
+        "Stock",
+        f"{match.distance_km:,.0f} km",
+        "0.73",
+        "120.00 USD · 5 d",
+        "2 days",
+        "Proposed",
+    ]:
+        assert text in row
+
+
+def test_admin_index_names_the_exchange_and_links_the_dashboard_and_the_queue(admin_client):
+    page = admin_client.get(reverse("admin:index"), headers={"accept-language": "es"}).content.decode()
+
+    assert "<title>Administración | Intercambio de repuestos</title>" in page
+    assert "Intercambio de repuestos — administración" in page
+    assert "Administración de Django" not in page and "Django administration" not in page
+    assert f'href="{reverse("admin:exchange_dashboard")}"' in page
+    assert f'href="{CHANGELIST}"' in page
 
 
 def test_approve_action_approves_through_the_service_and_notifies(admin_client, django_capture_on_commit_callbacks):
@@ -56,17 +107,35 @@ def test_approve_action_approves_through_the_service_and_notifies(admin_client, 
     assert any(f"#{match.pk}" in message.subject for message in mail.outbox)
 
 
-def test_approve_action_reports_each_refusal_and_approves_the_rest(admin_client):
-    already_approved, waiting = MatchFactory(), MatchFactory()
-    run_action(admin_client, "approve_selected", [already_approved])
+def test_approve_action_names_the_rows_it_could_not_move_and_approves_the_rest(admin_client):
+    # given: two matches already approved, one waiting
+    first, second, waiting = MatchFactory(), MatchFactory(), MatchFactory()
+    run_action(admin_client, "approve_selected", [first, second])
 
-    response = run_action(admin_client, "approve_selected", [already_approved, waiting], listing="?status=all")
+    # when: all three are approved again
+    response = run_action(admin_client, "approve_selected", [first, second, waiting], listing="?status=all")
 
+    # then: the waiting one is approved, and the two others are named in one message with the reason
     waiting.refresh_from_db()
     assert waiting.status == Match.Status.APPROVED
     texts = [str(message) for message in response.context["messages"]]
-    assert f"Match #{already_approved.pk}: Cannot approve a match that is Approved." in texts
-    assert "1 match approved." in texts
+    assert texts == [
+        f"#{first.pk}, #{second.pk} could not be approved: Cannot approve a match that is Approved.",
+        "1 match approved.",
+    ]
+
+
+def test_reject_action_names_the_rows_it_could_not_move(admin_client, admin_user):
+    rejected, waiting = MatchFactory(), MatchFactory()
+    run_action(admin_client, "reject_selected", [rejected], reason="Too far.")
+
+    response = run_action(admin_client, "reject_selected", [rejected, waiting], listing="?status=all", reason="Dup.")
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert texts == [
+        f"#{rejected.pk} could not be rejected: Cannot reject a match that is Rejected.",
+        "1 match rejected.",
+    ]
 
 
 def test_reject_action_asks_for_a_reason_before_rejecting(admin_client):

@@ -7,7 +7,9 @@ from exchange import services as exchange_services
 from exchange.models import Criticality
 from tests.factories import MatchFactory, PartFactory
 
-HOME_QUERIES = 8  # session, user, memberships, plant, waiting matches, shortages, their best sources, figures
+HOME_QUERIES = (
+    9  # session, user, memberships, plant, new notices, waiting matches, shortages, their best sources, figures
+)
 
 
 def home_of(client) -> str:

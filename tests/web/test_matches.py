@@ -1,4 +1,7 @@
-"""A match's page (/matches/<id>/) and the requester's actions: accept, decline, cancel, fulfil."""
+"""A match's page (/matches/<id>/) and its actions: the requester's (accept, decline, cancel, fulfil) and the
+source's (quote: `price`, `currency`, `lead_time_days`, `quantity`; ship with a note)."""
+
+from decimal import Decimal
 
 import pytest
 
@@ -84,10 +87,12 @@ def test_who_sees_a_match_page(who, expected, match, member, several_member, oth
         assert response["Location"] == f"/login/?next=/matches/{match.pk}/"
 
 
-def test_the_source_plant_sees_no_requester_buttons(other_client, quoted):
+def test_the_source_plant_sees_no_requester_buttons_but_may_decline(other_client, quoted):
     page = other_client.get(f"/matches/{quoted.pk}/").content.decode()
 
-    assert "/accept/" not in page and "/fulfil/" not in page and "/decline/" not in page
+    assert "/accept/" not in page and "/fulfil/" not in page
+    # SPEC: either side declines
+    assert f'action="/matches/{quoted.pk}/decline/"' in page
 
 
 def test_the_requester_accepts_an_approved_quoted_source(member_client, quoted):
@@ -236,3 +241,103 @@ def test_the_homes_links_to_matches_open_for_both_plants(member_client, other_cl
 def test_no_template_comment_leaks_into_a_page(member_client, accepted):
     for address in (f"/matches/{accepted.pk}/", f"/requests/{accepted.request_id}/", "/requests/", "/requests/new/"):
         assert "{#" not in member_client.get(address).content.decode(), address
+
+
+# The source plant's side
+
+
+def test_the_source_sees_the_quote_form_and_the_requester_does_not(match, other_client, member_client):
+    source_page = other_client.get(f"/matches/{match.pk}/").content.decode()
+    requester_page = member_client.get(f"/matches/{match.pk}/").content.decode()
+
+    assert f'action="/matches/{match.pk}/quote/"' in source_page
+    for name in ("price", "currency", "lead_time_days", "quantity"):
+        assert f'name="{name}"' in source_page
+    assert f'action="/matches/{match.pk}/quote/"' not in requester_page
+
+
+def test_the_source_quotes_in_venezuelan_numbers(match, other_client):
+    response = other_client.post(
+        f"/matches/{match.pk}/quote/",
+        {"price": "1.250,50", "currency": "VES", "lead_time_days": "4", "quantity": str(match.quantity)},
+    )
+
+    assert response.status_code == 302 and response["Location"] == f"/matches/{match.pk}/"
+    match.refresh_from_db()
+    assert (match.quote_price, match.quote_currency, match.quote_lead_time_days) == (Decimal("1250.50"), "VES", 4)
+    assert "Su cotización quedó guardada" in other_client.get(response["Location"]).content.decode()
+
+
+def test_a_bad_quote_shows_the_form_again_with_spanish_errors(match, other_client):
+    response = other_client.post(f"/matches/{match.pk}/quote/", {"price": "mucho", "currency": "EUR"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert f'href="#match{match.pk}_price"' in page
+    assert "Escoja una opción válida" in page  # currency
+    match.refresh_from_db()
+    assert match.quote_price is None
+
+
+def test_the_requester_cannot_quote_for_the_source(match, member_client):
+    response = member_client.post(
+        f"/matches/{match.pk}/quote/", {"price": "10", "currency": "USD", "lead_time_days": "1"}
+    )
+
+    assert response.status_code == 403
+    assert "planta" in response.content.decode().lower()
+    match.refresh_from_db()
+    assert match.quote_price is None
+
+
+def test_quoting_an_accepted_match_answers_409_with_the_reason(accepted, other_client):
+    response = other_client.post(
+        f"/matches/{accepted.pk}/quote/", {"price": "10", "currency": "USD", "lead_time_days": "1"}
+    )
+
+    assert response.status_code == 409
+    assert "cotizar" in response.content.decode().lower()
+
+
+def test_the_source_ships_an_accepted_match_with_its_tracking_note(accepted, other_client, member_client):
+    page = other_client.get(f"/matches/{accepted.pk}/").content.decode()
+    assert f'action="/matches/{accepted.pk}/ship/"' in page
+    assert (
+        f'action="/matches/{accepted.pk}/ship/"' not in member_client.get(f"/matches/{accepted.pk}/").content.decode()
+    )
+
+    response = other_client.post(f"/matches/{accepted.pk}/ship/", {"note": "MRW, guía 123456"})
+
+    assert response.status_code == 302
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.ship_note) == (Match.Status.SHIPPED, "MRW, guía 123456")
+    assert "MRW, guía 123456" in member_client.get(f"/matches/{accepted.pk}/").content.decode()
+
+
+def test_the_requester_cannot_ship(accepted, member_client):
+    assert member_client.post(f"/matches/{accepted.pk}/ship/", {"note": "x"}).status_code == 403
+    accepted.refresh_from_db()
+    assert accepted.status == Match.Status.ACCEPTED
+
+
+@pytest.mark.parametrize("action", ["quote", "ship"])
+def test_a_get_of_an_action_goes_back_to_the_match(action, match, other_client):
+    response = other_client.get(f"/matches/{match.pk}/{action}/")
+
+    assert response.status_code == 302 and response["Location"] == f"/matches/{match.pk}/"
+
+
+def test_the_service_is_the_one_the_api_calls(match, other_client, monkeypatch):
+    called = {}
+
+    def quote(**arguments):
+        called.update(arguments)
+        return arguments["match"]
+
+    monkeypatch.setattr(services, "match_quote", quote)
+    other_client.post(
+        f"/matches/{match.pk}/quote/", {"price": "10", "currency": "USD", "lead_time_days": "1", "quantity": "1"}
+    )
+
+    assert called["price"] == Decimal("10") and called["quantity"] == 1 and called["match"].pk == match.pk

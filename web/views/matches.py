@@ -1,4 +1,5 @@
-"""A match's page and the requester's actions on it: accept, decline, cancel, fulfil (receive).
+"""A match's page and the actions on it: the requester's (accept, decline, cancel, fulfil: receive) and the
+source's (quote, ship).
 
 Each action is a POST form with the API's field names that calls the exchange service the API calls,
 then redirects to the match page (or to a safe local ``next``, the shortage's page when sent from there).
@@ -18,11 +19,12 @@ from django.views.decorators.http import require_GET
 
 from exchange import selectors, services
 from exchange.models import Match, PartRequest
-from exchange.transitions import TRANSITIONS
+from exchange.transitions import QUOTABLE, TRANSITIONS
 from inventory import access
 from inventory.errors import ConflictError
 
 from ..acting import acting_plant_required
+from ..forms import QuoteForm, ShipForm
 from ..request_forms import DeclineForm, FulfilForm, NoteForm, add_service_errors
 
 
@@ -44,10 +46,15 @@ def members_and_administrators(view):
 
 
 def allowed(match: Match, part_request: PartRequest, user) -> set[str]:
-    """The requester's side actions to offer this viewer as buttons; the service still decides."""
+    """The actions to offer this viewer as buttons, on either side; the service still decides."""
     requester = access.acts_for_plant(user, part_request.plant_id)
-    keeps_records = access.is_administrator(user) or requester
+    source = access.acts_for_plant(user, match.source_plant_id)
+    keeps_records = access.is_administrator(user) or requester or source
     actions = set()
+    if source and match.status in QUOTABLE:
+        actions.add("quote")
+    if source and match.status in TRANSITIONS["ship"][0]:
+        actions.add("ship")
     if requester and match.status in TRANSITIONS["accept"][0] and match.is_quoted:
         actions.add("accept")
     if keeps_records and match.status in TRANSITIONS["decline"][0]:
@@ -57,7 +64,7 @@ def allowed(match: Match, part_request: PartRequest, user) -> set[str]:
     if requester and match.status in TRANSITIONS["fulfil"][0]:
         actions.add("fulfil")
     if part_request.status != PartRequest.Status.OPEN:
-        actions -= {"accept", "decline"}
+        actions -= {"accept", "decline", "quote"}
     return actions
 
 
@@ -69,6 +76,16 @@ def action_forms(match: Match, bound=None) -> dict:
         "decline": DeclineForm(auto_id=prefix),
         "fulfil": FulfilForm(auto_id=prefix, initial={"quantity": match.quantity}),
         "cancel": NoteForm(auto_id=prefix),
+        "quote": QuoteForm(
+            auto_id=prefix,
+            initial={
+                "price": match.quote_price,
+                "currency": match.quote_currency or Match.Currency.USD,
+                "lead_time_days": match.quote_lead_time_days,
+                "quantity": match.quantity,
+            },
+        ),
+        "ship": ShipForm(auto_id=prefix),
     }
     return {**forms, **(bound or {})}
 
@@ -122,12 +139,22 @@ def _fulfil(match, user, form):
     services.match_fulfil(match=match, user=user)
 
 
+def _quote(match, user, form):
+    services.match_quote(match=match, user=user, **form.cleaned_data)
+
+
+def _ship(match, user, form):
+    services.match_ship(match=match, user=user, note=form.cleaned_data["note"])
+
+
 # action → (its form, what the service does, the message on success)
 ACTIONS = {
     "accept": (NoteForm, _accept, gettext_lazy("You accepted this source. Its plant has been told.")),
     "decline": (DeclineForm, _decline, gettext_lazy("You declined this source.")),
     "cancel": (NoteForm, _cancel, gettext_lazy("The match is cancelled; the units are released.")),
     "fulfil": (FulfilForm, _fulfil, gettext_lazy("Receipt confirmed. Thank you.")),
+    "quote": (QuoteForm, _quote, gettext_lazy("Your quote is saved. The requester has been told.")),
+    "ship": (ShipForm, _ship, gettext_lazy("Marked as shipped. The requester has been told.")),
 }
 
 
@@ -172,3 +199,5 @@ match_accept = match_action("accept")
 match_decline = match_action("decline")
 match_cancel = match_action("cancel")
 match_fulfil = match_action("fulfil")
+match_quote = match_action("quote")
+match_ship = match_action("ship")
