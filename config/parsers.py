@@ -1,4 +1,5 @@
-"""Body parsers that refuse oversized bodies before reading them.
+"""Body parsers that refuse what would cost the server more than the client: oversized, deeply nested,
+NUL-laden or unreadable bodies are answered 413 or 400 before a view sees them.
 
 DRF's JSON and form parsers read the request stream directly, bypassing
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE check on request.body; these restore it.
@@ -6,26 +7,44 @@ Multipart keeps Django's parser, which checks fields itself and streams files
 to disk.
 """
 
+import codecs
+import re
+
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import status
-from rest_framework.exceptions import APIException
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.exceptions import APIException, ParseError, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.utils import json
+
+# No body the API takes nests deeper than a few levels; Python's json recurses once per level.
+MAX_JSON_DEPTH = 64
+# A JSON string, escapes included: its brackets are text, not nesting.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\x02\x02")
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[{]}")
 
 
 class RequestBodyTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "request_too_large"
 
 
 class BoundedParserMixin:
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        request = (parser_context or {}).get("request")
-        if limit is not None and request is not None and _declared_length(request) > limit:
-            raise RequestBodyTooLarge()
-        return super().parse(stream, media_type, parser_context)
+        refuse_oversized(parser_context)
+        data = super().parse(stream, media_type, parser_context)
+        refuse_nul(getattr(data, "data", data))
+        return data
+
+
+def refuse_oversized(parser_context) -> None:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    request = (parser_context or {}).get("request")
+    if limit is not None and request is not None and _declared_length(request) > limit:
+        raise RequestBodyTooLarge()
 
 
 def _declared_length(request) -> int:
@@ -36,9 +55,74 @@ def _declared_length(request) -> int:
         return 0
 
 
-class BoundedJSONParser(BoundedParserMixin, JSONParser):
-    pass
+def json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether ``body`` nests arrays and objects deeper than ``limit``, found in C-speed passes and one loop
+    over the brackets alone, so a deep body is refused before json.loads recurses into it."""
+    brackets = _JSON_STRING.sub(b"", body).translate(_BRACKETS, _NOT_BRACKETS)
+    depth = 0
+    for bracket in brackets:
+        depth += 1 if bracket == 1 else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def refuse_nul(data) -> None:
+    """PostgreSQL cannot store a NUL character in text: refuse it in any field, naming the field."""
+    fields = data.lists() if hasattr(data, "lists") else data.items() if isinstance(data, dict) else []
+    for name, value in fields:
+        if _holds_nul(value):
+            raise ValidationError({name: [_("Null characters are not allowed.")]})
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class BoundedJSONParser(JSONParser):
+    """Also refuses a body that is not one JSON object: every endpoint takes named fields."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        refuse_oversized(parser_context)
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        body = stream.read() if stream is not None else b""
+        if json_depth_exceeds(body, MAX_JSON_DEPTH):
+            raise ParseError(_("The JSON body is nested deeper than %(limit)d levels.") % {"limit": MAX_JSON_DEPTH})
+        try:
+            data = json.loads(codecs.decode(body, encoding), parse_constant=json.strict_constant)
+        except (ValueError, LookupError) as error:
+            raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error}) from error
+        if not isinstance(data, dict):
+            raise ParseError(_("The body must be a JSON object, with the fields named."))
+        refuse_nul(data)
+        return data
 
 
 class BoundedFormParser(BoundedParserMixin, FormParser):
     pass
+
+
+class BoundedMultiPartParser(BoundedParserMixin, MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        request = (parser_context or {}).get("request")
+        # Django reads a body whose boundary never occurs as an empty form: the client meant something else.
+        if not parsed.data and not parsed.files and request is not None and _declared_length(request) > 0:
+            raise ParseError(_("The multipart body holds no part: check its boundary."))
+        return parsed
+
+
+class ParsedBodyMixin:
+    """A view whose actions take no input still parses what it is sent, so a malformed body is a 400
+    instead of being ignored as if the client had sent nothing."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in {"POST", "PUT", "PATCH"}:
+            request.data  # noqa: B018 (parsing is the point)
