@@ -11,6 +11,7 @@ import codecs
 import re
 
 from django.conf import settings
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import status
@@ -56,15 +57,23 @@ def _declared_length(request) -> int:
 
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:
-    """Whether ``body`` nests arrays and objects deeper than ``limit``, found in C-speed passes and one loop
-    over the brackets alone, so a deep body is refused before json.loads recurses into it."""
+    """Whether ``body`` nests arrays and objects deeper than ``limit``, found before json.loads recurses.
+
+    Strings go first (their brackets are text), then everything but the brackets. A run of more than
+    ``limit`` openings is too deep at once; otherwise each pass drops the innermost pairs, one level of
+    every branch, at C speed. A pair left after ``limit`` passes is nesting deeper than that; unbalanced
+    leftovers without a pair are json.loads's to report.
+    """
     brackets = _JSON_STRING.sub(b"", body).translate(_BRACKETS, _NOT_BRACKETS)
-    depth = 0
-    for bracket in brackets:
-        depth += 1 if bracket == 1 else -1
-        if depth > limit:
+    too_deep = b"\x01" * (limit + 1)
+    for _level in range(limit):
+        if too_deep in brackets:
             return True
-    return False
+        remaining = brackets.replace(b"\x01\x02", b"")
+        if len(remaining) == len(brackets):
+            return False
+        brackets = remaining
+    return b"\x01\x02" in brackets
 
 
 def refuse_nul(data) -> None:
@@ -110,12 +119,32 @@ class BoundedFormParser(BoundedParserMixin, FormParser):
 
 class BoundedMultiPartParser(BoundedParserMixin, MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        request = (parser_context or {}).get("request")
-        # Django reads a body whose boundary never occurs as an empty form: the client meant something else.
-        if not parsed.data and not parsed.files and request is not None and _declared_length(request) > 0:
+        boundary = parse_header_parameters(media_type or "")[1].get("boundary", "")
+        marker = f"--{boundary}".encode()
+        head = stream.read(len(marker)) if stream is not None else b""
+        parsed = super().parse(_Prefixed(head, stream), media_type, parser_context)
+        # Django reads a body in which its boundary never occurs as an empty form: the client meant something else.
+        if not parsed.data and not parsed.files and head and head != marker:
             raise ParseError(_("The multipart body holds no part: check its boundary."))
         return parsed
+
+
+class _Prefixed:
+    """A stream that gives back the bytes already read from it before the rest."""
+
+    def __init__(self, head: bytes, stream):
+        self.head, self.stream = head, stream
+
+    def read(self, size=-1):
+        if not self.head:
+            return self.stream.read(size) if self.stream is not None else b""
+        if size is None or size < 0:
+            data, self.head = self.head + (self.stream.read() if self.stream is not None else b""), b""
+            return data
+        data, self.head = self.head[:size], self.head[size:]
+        if len(data) < size and self.stream is not None:
+            data += self.stream.read(size - len(data))
+        return data
 
 
 class ParsedBodyMixin:

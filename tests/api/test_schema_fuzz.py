@@ -1,5 +1,7 @@
 """Schemathesis drives every operation of the published schema in-process: no 5xx, responses as documented."""
 
+from collections import Counter
+
 import pytest
 import schemathesis
 from django.test import Client
@@ -8,12 +10,17 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.stateful.dependencies import inject_links
 
 from config.wsgi import application
 
 # Valid input for an administrator and a plant member; invalid input (answered 4xx whoever asks) for the administrator.
 VALID_EXAMPLES_PER_USER = 8
 INVALID_EXAMPLES = 7
+# The thorough run (pytest -m fuzz): every operation with this many examples, then sequences of calls.
+FUZZ_EXAMPLES = 100
+FUZZ_SEQUENCES = 60
+FUZZ_STEPS = 8
 # The spreadsheet upload is multipart, not JSON; tests/spreadsheets covers it. Its downloads are fuzzed here.
 SPREADSHEET_PATHS = ("/api/stock/import/",)
 # Photo uploads are multipart only; tests/api/test_photos.py covers them.
@@ -64,13 +71,17 @@ def test_the_schema_and_its_docs_are_served(db):
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
 
 
-@pytest.mark.timeout(600)
-def test_every_operation_survives_generated_input(transactional_db, world):
-    operations = [
+def fuzzed_operations(schema):
+    return [
         operation
-        for operation in (result.ok() for result in json_only_schema().get_all_operations())
+        for operation in (result.ok() for result in schema.get_all_operations())
         if not operation.path.startswith(SPREADSHEET_PATHS) and not operation.path.endswith(PHOTO_UPLOAD_SUFFIX)
     ]
+
+
+@pytest.mark.timeout(600)
+def test_every_operation_survives_generated_input(transactional_db, world):
+    operations = fuzzed_operations(json_only_schema())
     admin_token, member_token = (Token.objects.create(user=world.users[role]).key for role in ("admin", "owner"))
 
     sent = 0
@@ -82,3 +93,59 @@ def test_every_operation_survives_generated_input(transactional_db, world):
 
     assert len(operations) >= 45
     assert sent >= 1000
+
+
+@pytest.mark.fuzz
+@pytest.mark.timeout(1800)
+def test_every_operation_survives_a_hundred_examples(transactional_db, world):
+    operations = fuzzed_operations(json_only_schema())
+    admin_token, member_token = (Token.objects.create(user=world.users[role]).key for role in ("admin", "owner"))
+
+    sent = Counter()
+    for operation in operations:
+        half = FUZZ_EXAMPLES // 2
+        sent[operation.label] += exercise(operation, GenerationMode.POSITIVE, admin_token, half)
+        sent[operation.label] += exercise(operation, GenerationMode.POSITIVE, member_token, half)
+        if has_input(operation):
+            sent[operation.label] += exercise(operation, GenerationMode.NEGATIVE, admin_token, half)
+
+    # Hypothesis stops early where an operation's input space is smaller than the budget (no parameters).
+    assert sum(sent.values()) >= FUZZ_EXAMPLES * len(operations)
+    assert [
+        label for label, count in sent.items() if count < FUZZ_EXAMPLES and operation_has_input(label, operations)
+    ] == []
+
+
+def operation_has_input(label, operations) -> bool:
+    return any(operation.label == label and has_input(operation) for operation in operations)
+
+
+@pytest.mark.fuzz
+@pytest.mark.timeout(1800)
+def test_sequences_of_calls_linked_by_their_ids_survive(transactional_db, world):
+    schema = json_only_schema()
+    # drf-spectacular writes no OpenAPI links: schemathesis infers them from the ids each response names.
+    assert inject_links(schema) > 0
+    token = Token.objects.create(user=world.users["admin_member"]).key
+    steps = Counter()
+
+    class Exchange(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            steps[response.status_code // 100] += 1
+            case.validate_response(response, checks=CHECKS)
+
+    Exchange.run(
+        settings=settings(
+            max_examples=FUZZ_SEQUENCES,
+            stateful_step_count=FUZZ_STEPS,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    assert steps[2] > 0 and steps[5] == 0, steps
