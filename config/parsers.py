@@ -101,6 +101,9 @@ class BoundedJSONParser(JSONParser):
         refuse_oversized(parser_context)
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         body = stream.read() if stream is not None else b""
+        # Checked before parsing too: a megabyte-long array costs json.loads seconds only to be refused.
+        if body.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] not in (b"{", b""):
+            raise ParseError(_("The body must be a JSON object, with the fields named."))
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
             raise ParseError(_("The JSON body is nested deeper than %(limit)d levels.") % {"limit": MAX_JSON_DEPTH})
         try:
