@@ -1,5 +1,8 @@
 """Reads of the exchange outside the engine (exchange.engine.reads): visibility, the dashboard, the pages."""
 
+from datetime import date
+from typing import NamedTuple
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -9,6 +12,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -18,8 +22,25 @@ from django.db.models import (
 )
 
 from inventory import access
+from inventory.models import Capability, StockItem
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
+from inventory.selectors import interchangeable_parts, part_ids_by_numbers
 
-from .models import Criticality, Match, Notification, PartRequest
+from .engine.rules import (
+    IT_GRADE_NOT_REACHED,
+    NO_UNITS,
+    PROCESS_MISSING,
+    WRONG_PART,
+    CapabilityCandidate,
+    RequestSpec,
+    StockCandidate,
+    fabricator_capabilities,
+    great_circle_km,
+    stock_is_feasible,
+    workshop_failures,
+)
+from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestStatusChange
+from .transitions import OPEN_STATUSES
 
 
 def matches_visible_to(user) -> QuerySet:
@@ -56,6 +77,88 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "state")[:limit]
     )
+
+
+# The web pages' reads: each page's rows in a fixed number of queries, whatever their number.
+
+
+def part_request_urgency(part_request: PartRequest, today) -> tuple:
+    """SPEC's order of urgency: stopped, then degraded, then preventive; among stopped lines, the
+    costliest so far first (days stopped × cost of a day, or the days alone where no cost is given)."""
+    days = part_request.days_stopped(today)
+    cost = part_request.downtime_cost_usd(today)
+    return (
+        Criticality.values.index(part_request.criticality),
+        -(cost if cost is not None else days if days is not None else -1),
+        part_request.needed_by or date.max,
+        -part_request.pk,
+    )
+
+
+def part_requests_visible_to(user) -> QuerySet:
+    """The requests a user may see: every open one (finding sources across plants is the point), its
+    plants' own, and those its plants hold a match on; administrators see all."""
+    requests = PartRequest.objects.all()
+    if access.is_administrator(user):
+        return requests
+    plant_ids = access.plant_ids_acted_for(user)
+    return requests.filter(
+        Q(status=PartRequest.Status.OPEN)
+        | Q(plant_id__in=plant_ids)
+        | Q(pk__in=Match.objects.filter(source_plant_id__in=plant_ids).values("request_id"))
+    )
+
+
+def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) -> list[PartRequest]:
+    """A plant's requests of one status, most urgent first, each with ``open_matches`` best first. Two queries."""
+    best_first = Match.objects.filter(status__in=OPEN_STATUSES).select_related("source_plant").order_by("-score", "id")
+    requests = list(
+        PartRequest.objects.filter(plant_id=plant_id, status=status)
+        .select_related("part")
+        .prefetch_related(Prefetch("matches", queryset=best_first, to_attr="open_matches"))
+        .order_by(_request_urgency(), "-created_at")[:limit]
+    )
+    return sorted(requests, key=lambda part_request: part_request_urgency(part_request, today))
+
+
+def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
+    """The request as its page shows it, if the user may see it (else PartRequest.DoesNotExist). Four queries."""
+    return (
+        part_requests_visible_to(user)
+        .select_related("plant", "part", "material", "created_by")
+        .prefetch_related(
+            "part__numbers", "photos", Prefetch("history", queryset=_history_with_users(RequestStatusChange))
+        )
+        .get(pk=part_request_id)
+    )
+
+
+def matches_for_request_page(*, part_request: PartRequest, user) -> list[Match]:
+    """The request's matches the user may see: those still open first, best first. Two queries."""
+    still_open = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+    return list(
+        matches_visible_to(user)
+        .filter(request=part_request)
+        .select_related("source_plant", "stock_item__part", "capability")
+        .prefetch_related(Prefetch("history", queryset=_history_with_users(MatchStatusChange)))
+        .order_by(still_open, "-score", "id")
+    )
+
+
+def match_for_page(*, match_id: int, user) -> Match:
+    """A match as its page shows it, if the user may see it (else Match.DoesNotExist). Three queries."""
+    return (
+        matches_visible_to(user)
+        .select_related("request__plant", "request__part", "source_plant", "stock_item__part", "capability")
+        .prefetch_related(
+            "request__part__numbers", Prefetch("history", queryset=_history_with_users(MatchStatusChange))
+        )
+        .get(pk=match_id)
+    )
+
+
+def _history_with_users(model):
+    return model.objects.select_related("user").order_by("at", "id")
 
 
 # Notifications
@@ -174,3 +277,202 @@ def match_ids_visible_to(user, match_ids) -> set[int]:
     if not match_ids:
         return set()
     return set(matches_visible_to(user).filter(pk__in=match_ids).values_list("pk", flat=True))
+
+
+# The web pages: the board of open shortages, offers, and what a workshop fits.
+
+# SPEC "Urgency": stopped lines first, then degraded, then preventive.
+URGENCY_RANK = Case(
+    When(criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)),
+    When(criticality=Criticality.DEGRADED, then=Value(1)),
+    default=Value(2),
+)
+
+
+def open_requests_by_urgency() -> QuerySet:
+    """Open requests, most urgent first, the oldest first within a criticality.
+
+    Among stopped lines SPEC puts the costliest so far first (days since ``stopped_since`` times
+    ``downtime_usd_per_day``, or the days alone); that order goes between the rank and the age here
+    once PartRequest records when production stopped.
+    """
+    return (
+        PartRequest.objects.filter(status=PartRequest.Status.OPEN)
+        .annotate(urgency=URGENCY_RANK)
+        .order_by("urgency", "created_at", "id")
+    )
+
+
+def board_requests(*, q: str = "", process: str = "", state: str = "", criticality: str = "") -> QuerySet:
+    """The board: open requests of the whole country, most urgent first, narrowed by the filters given.
+
+    ``q`` is a part number in any brand (the part it names and every part sharing one of its
+    numbers) or words, each found in the part's name, the request's description or its number as
+    written.
+    """
+    requests = open_requests_by_urgency().select_related("plant", "part")
+    if q:
+        words = Q()
+        for word in q.split():
+            words &= Q(part__name__icontains=word) | Q(description__icontains=word) | Q(number__icontains=word)
+        part_id = part_ids_by_numbers([q]).get(q)
+        requests = requests.filter(words | interchangeable_parts(part_id) if part_id else words)
+    if process:
+        # A JSON list's text holds each code between quotes, on SQLite and PostgreSQL alike.
+        requests = requests.filter(processes__icontains=f'"{process}"')
+    if state:
+        requests = requests.filter(plant__state__iexact=state)
+    if criticality:
+        requests = requests.filter(criticality=criticality)
+    return requests
+
+
+def plant_capabilities(plant_id: int) -> list[Capability]:
+    """One plant's capabilities, with their plant and materials, in process order. Two queries."""
+    capabilities = Capability.objects.filter(plant_id=plant_id).select_related("plant").prefetch_related("materials")
+    return sorted(capabilities, key=lambda capability: str(capability.get_process_display()))
+
+
+def capability_candidate(capability: Capability) -> CapabilityCandidate:
+    """A capability (its plant and materials loaded) as the engine's rule reads it."""
+    return CapabilityCandidate(
+        capability_id=capability.pk,
+        plant_id=capability.plant_id,
+        process=capability.process,
+        material_ids=frozenset(material.pk for material in capability.materials.all()),
+        max_diameter_mm=capability.max_diameter_mm,
+        max_length_mm=capability.max_length_mm,
+        max_weight_kg=capability.max_weight_kg,
+        best_it_grade=capability.best_it_grade,
+        lead_time_days=capability.lead_time_days,
+        latitude=capability.plant.latitude,
+        longitude=capability.plant.longitude,
+    )
+
+
+def request_spec(part_request: PartRequest) -> RequestSpec:
+    """A request as the engine's rule reads it (its plant loaded)."""
+    return RequestSpec(
+        part_id=part_request.part_id,
+        quantity=max(part_request.quantity_outstanding, 1),
+        plant_id=part_request.plant_id,
+        latitude=part_request.plant.latitude,
+        longitude=part_request.plant.longitude,
+        needed_by=part_request.needed_by,
+        material_id=part_request.material_id,
+        processes=tuple(part_request.processes or ()),
+        diameter_mm=part_request.diameter_mm,
+        length_mm=part_request.length_mm,
+        weight_kg=part_request.weight_kg,
+        it_grade=part_request.it_grade,
+    )
+
+
+class Fit(NamedTuple):
+    """An open request a plant's workshop can make: the distance, and the capabilities it takes."""
+
+    distance_km: float | None
+    capability_ids: tuple[int, ...]
+
+
+def open_requests_fitting(capabilities: list[Capability]) -> dict[int, Fit]:
+    """The open requests the engine would propose a workshop for, by request id: ``capabilities`` are
+    one plant's (plant_capabilities). One query.
+
+    The engine's own rule decides (engine.rules.fabricator_capabilities, the one the engine ranks with);
+    the query only leaves out requests that cannot pass it: those naming no process, and, where every
+    capability depends on the material, those of a material none handles.
+    """
+    capabilities = [capability_candidate(capability) for capability in capabilities]
+    if not capabilities:
+        return {}
+    requests = PartRequest.objects.filter(status=PartRequest.Status.OPEN).exclude(processes=[])
+    if all(capability.process not in MATERIAL_INDEPENDENT_PROCESSES for capability in capabilities):
+        handled = set().union(*(capability.material_ids for capability in capabilities))
+        requests = requests.filter(Q(material__isnull=True) | Q(material_id__in=handled))
+    fits = {}
+    for part_request in requests.select_related("plant").only(
+        *(field.name for field in PartRequest._meta.concrete_fields), "plant__latitude", "plant__longitude"
+    ):
+        spec = request_spec(part_request)
+        chosen = fabricator_capabilities(spec, capabilities)
+        if chosen:
+            distance_km = great_circle_km(spec.latitude, spec.longitude, chosen[0].latitude, chosen[0].longitude)
+            fits[part_request.pk] = Fit(distance_km, tuple(capability.capability_id for capability in chosen))
+    return fits
+
+
+class OfferSource(NamedTuple):
+    """One of a plant's stock items or capabilities, and why it cannot be offered on a request (if so)."""
+
+    source: StockItem | Capability
+    failures: tuple[str, ...]
+    missing_processes: tuple[str, ...] = ()
+
+
+def offer_sources(*, part_request: PartRequest, plant_id: int) -> tuple[list[OfferSource], list[OfferSource]]:
+    """The plant's stock items and capabilities for an offer on the request, each with the conditions
+    it fails (none: it can be offered), by the engine's rules. Five queries.
+
+    Stock must be of the requested part or share one of its numbers, with exchangeable units
+    available. A workshop must serve every process the request needs (engine.rules.workshop_failures);
+    a request that names no process states nothing to check, so any capability may be offered on it.
+    """
+    stock_items = list(StockItem.objects.filter(plant_id=plant_id).select_related("part").order_by("part__name", "id"))
+    right_part = set()
+    if part_request.part_id is not None and stock_items:
+        right_part = set(
+            StockItem.objects.filter(interchangeable_parts(part_request.part_id), plant_id=plant_id).values_list(
+                "id", flat=True
+            )
+        )
+    stock = []
+    for item in stock_items:
+        candidate = StockCandidate(
+            item.pk, item.part_id, plant_id, item.quantity_available, item.condition, item.exchangeable, None, None
+        )
+        if item.pk not in right_part:
+            failures = (WRONG_PART,)
+        elif not stock_is_feasible(candidate):
+            failures = (NO_UNITS,)
+        else:
+            failures = ()
+        stock.append(OfferSource(item, failures))
+
+    capabilities = plant_capabilities(plant_id)
+    workshop = workshop_failures(request_spec(part_request), [capability_candidate(c) for c in capabilities])
+    workshop_wide = ((PROCESS_MISSING,) if workshop.missing_processes else ()) + (
+        (IT_GRADE_NOT_REACHED,) if workshop.it_grade_not_reached else ()
+    )
+    offered = [
+        OfferSource(
+            capability, workshop.by_capability.get(capability.pk, ()) + workshop_wide, workshop.missing_processes
+        )
+        for capability in capabilities
+    ]
+    offered.sort(key=lambda source: bool(source.failures))
+    return stock, offered
+
+
+class CapabilityFits(NamedTuple):
+    """The open requests one capability helps make today: how many, and the most urgent few."""
+
+    count: int
+    first: list[PartRequest]
+
+
+def fitting_requests_by_capability(capabilities: list[Capability], *, first: int = 3) -> dict[int, CapabilityFits]:
+    """For each of one plant's capabilities, the open requests the engine would propose its workshop
+    for that need the capability (open_requests_fitting), most urgent first. Three queries."""
+    fits = open_requests_fitting(capabilities)
+    ordered = list(open_requests_by_urgency().filter(pk__in=fits).values_list("pk", flat=True)) if fits else []
+    by_capability = {capability.pk: [] for capability in capabilities}
+    for request_id in ordered:
+        for capability_id in fits[request_id].capability_ids:
+            by_capability[capability_id].append(request_id)
+    shown = {request_id for request_ids in by_capability.values() for request_id in request_ids[:first]}
+    requests = PartRequest.objects.select_related("part", "plant").in_bulk(shown) if shown else {}
+    return {
+        capability_id: CapabilityFits(len(request_ids), [requests[request_id] for request_id in request_ids[:first]])
+        for capability_id, request_ids in by_capability.items()
+    }

@@ -35,6 +35,8 @@ EDITABLE_REQUEST_FIELDS = {
     "quantity",
     "needed_by",
     "criticality",
+    "stopped_since",
+    "downtime_usd_per_day",
     "import_price_usd",
     "import_lead_time_days",
     "material",
@@ -408,8 +410,9 @@ def match_offer_create(
     quantity: int | None = None,
     stock_item: StockItem | None = None,
     capability: Capability | None = None,
+    note: str = "",
 ) -> Match:
-    """A plant offers its own stock item or capability on an open request."""
+    """A plant offers its own stock item or capability on an open request; ``note`` goes into its history."""
     if (stock_item is None) == (capability is None):
         raise ValidationError({"stock_item": [_("Offer either a stock item or a capability.")]})
     source = stock_item or capability
@@ -463,7 +466,7 @@ def match_offer_create(
         from_status="" if is_new else match.status,
         to_status=match.status,
         user=user,
-        note=_("Offer"),
+        note=f"{_('Offer')}: {note}" if note else _("Offer"),
     )
     _notify(match, "offered", user)
     # The engine scores the offer like any source it finds feasible, so that reviewers can rank it.

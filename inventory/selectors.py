@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import Part, PartNumber, Plant, StockItem, StockMovement
+from .models import Material, MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
 
 
@@ -70,6 +70,22 @@ def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
     return Q(**{f"{field}__in": {part_id, *sharing}})
 
 
+def part_with_numbers_by_number(text: str) -> Part | None:
+    """The part a written number names, with all its brands' numbers loaded; None if unknown. Two queries."""
+    part_id = part_ids_by_numbers([text]).get(text)
+    if part_id is None:
+        return None
+    return Part.objects.prefetch_related("numbers").filter(pk=part_id).first()
+
+
+def material_find_by_designation(text: str) -> Material | None:
+    """The material grade any of its designations names ("AISI 1045", "c45", "1.0503"), compared normalized."""
+    normalized = normalize_code(text)
+    if not normalized:
+        return None
+    return Material.objects.filter(designations__normalized=normalized).first()
+
+
 # The store's pages (web/views/stock.py)
 
 STOCK_PAGE_SIZE = 25
@@ -128,3 +144,19 @@ def stock_movements_latest(stock_item: StockItem, limit: int = LEDGER_PAGE_SIZE)
 
 def part_with_numbers(pk: int) -> Part | None:
     return Part.objects.prefetch_related("numbers").filter(pk=pk).first()
+
+
+def material_ids_by_designations(texts: Iterable[str]) -> dict[str, int]:
+    """The material each written designation names ("AISI 1045", "c45", "1.0503"), for the texts that name one."""
+    texts = {text for text in texts if normalize_code(text)}
+    by_normalized = dict(
+        MaterialDesignation.objects.filter(normalized__in={normalize_code(text) for text in texts}).values_list(
+            "normalized", "material_id"
+        )
+    )
+    return {text: by_normalized[normalize_code(text)] for text in texts if normalize_code(text) in by_normalized}
+
+
+def plant_states() -> list[str]:
+    """The Venezuelan states where plants are, for a filter's choices."""
+    return list(Plant.objects.exclude(state="").order_by("state").values_list("state", flat=True).distinct())

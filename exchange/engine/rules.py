@@ -93,7 +93,6 @@ class Proposal:
     explanation: dict
     stock_item_id: int | None = None
     capability_id: int | None = None
-    capability_ids: tuple[int, ...] = ()
 
     @property
     def key(self):
@@ -117,28 +116,49 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:
 # Hard conditions
 
 
+# Why a stock item cannot serve a request: not the part nor one sharing its numbers (the reads decide), or
+# no exchangeable units (stock_is_feasible).
+WRONG_PART = "wrong_part"
+NO_UNITS = "no_units"
+
+
 def stock_is_feasible(candidate: StockCandidate) -> bool:
     return candidate.exchangeable and candidate.quantity_available > 0
 
 
-def capability_serves(spec: RequestSpec, capability: CapabilityCandidate) -> bool:
-    """Whether one capability can do its process on this part: material and envelope."""
+# The hard conditions by name, so that a page can say which one a source fails.
+PROCESS_NOT_NEEDED = "process_not_needed"
+MATERIAL_NOT_HANDLED = "material_not_handled"
+TOO_LARGE = "too_large"
+PROCESS_MISSING = "process_missing"
+IT_GRADE_NOT_REACHED = "it_grade_not_reached"
+
+
+def capability_failures(spec: RequestSpec, capability: CapabilityCandidate) -> tuple[str, ...]:
+    """The conditions one capability fails for this part: its process, the material, the envelope."""
+    failed = []
     if capability.process not in spec.processes:
-        return False
+        failed.append(PROCESS_NOT_NEEDED)
     if (
         spec.material_id is not None
         and capability.process not in MATERIAL_INDEPENDENT_PROCESSES
         and spec.material_id not in capability.material_ids
     ):
-        return False
+        failed.append(MATERIAL_NOT_HANDLED)
     for needed, limit in (
         (spec.diameter_mm, capability.max_diameter_mm),
         (spec.length_mm, capability.max_length_mm),
         (spec.weight_kg, capability.max_weight_kg),
     ):
         if needed is not None and limit is not None and needed > limit:
-            return False
-    return True
+            failed.append(TOO_LARGE)
+            break
+    return tuple(failed)
+
+
+def capability_serves(spec: RequestSpec, capability: CapabilityCandidate) -> bool:
+    """Whether one capability can do its process on this part: material and envelope."""
+    return not capability_failures(spec, capability)
 
 
 def fabricator_capabilities(
@@ -151,18 +171,49 @@ def fabricator_capabilities(
     """
     if not spec.processes:
         return None
+    by_process = _serving_by_process(spec, capabilities)
+    if set(by_process) != set(spec.processes):
+        return None
+    chosen = [by_process[process] for process in spec.processes]
+    if not _grade_reached(spec, chosen):
+        return None
+    return chosen
+
+
+class WorkshopFailures(NamedTuple):
+    """Why one plant's capabilities cannot make a part together (fabricator_capabilities's None)."""
+
+    missing_processes: tuple[str, ...]
+    it_grade_not_reached: bool
+    by_capability: dict[int, tuple[str, ...]]
+
+
+def workshop_failures(spec: RequestSpec, capabilities: list[CapabilityCandidate]) -> WorkshopFailures:
+    """Each hard condition of fabricator_capabilities, evaluated on its own, for one plant's capabilities.
+
+    Nothing fails for a part that names no process: the engine proposes no workshop for it, and
+    nothing stated can be checked.
+    """
+    by_capability = {c.capability_id: capability_failures(spec, c) for c in capabilities} if spec.processes else {}
+    by_process = _serving_by_process(spec, capabilities)
+    missing = tuple(process for process in spec.processes if process not in by_process)
+    grade_failed = not missing and bool(spec.processes) and not _grade_reached(spec, list(by_process.values()))
+    return WorkshopFailures(missing, grade_failed, by_capability)
+
+
+def _serving_by_process(spec, capabilities) -> dict[str, CapabilityCandidate]:
+    # The tightest serving capability of each needed process.
     by_process = {}
     for capability in capabilities:
         if capability_serves(spec, capability):
             current = by_process.get(capability.process)
             if current is None or _grade(capability) < _grade(current):
                 by_process[capability.process] = capability
-    if set(by_process) != set(spec.processes):
-        return None
-    chosen = [by_process[process] for process in spec.processes]
-    if spec.it_grade is not None and min(_grade(capability) for capability in chosen) > spec.it_grade:
-        return None
-    return chosen
+    return by_process
+
+
+def _grade_reached(spec, chosen) -> bool:
+    return spec.it_grade is None or min(_grade(capability) for capability in chosen) <= spec.it_grade
 
 
 def _grade(capability: CapabilityCandidate) -> int:
@@ -317,7 +368,6 @@ def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, part
         source="fabrication",
         plant_id=first.plant_id,
         capability_id=finishing.capability_id,
-        capability_ids=tuple(capability.capability_id for capability in chosen),
         quantity=spec.quantity,
         score=score,
         distance_km=_round_km(distance_km),
