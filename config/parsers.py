@@ -120,7 +120,9 @@ class BoundedFormParser(BoundedParserMixin, FormParser):
     pass
 
 
-class BoundedMultiPartParser(BoundedParserMixin, MultiPartParser):
+class BoundedMultiPartParser(MultiPartParser):
+    """Files may be larger than other bodies (Django streams them to disk and bounds each field itself)."""
+
     def parse(self, stream, media_type=None, parser_context=None):
         boundary = parse_header_parameters(media_type or "")[1].get("boundary", "")
         marker = f"--{boundary}".encode()
@@ -129,6 +131,7 @@ class BoundedMultiPartParser(BoundedParserMixin, MultiPartParser):
         # Django reads a body in which its boundary never occurs as an empty form: the client meant something else.
         if not parsed.data and not parsed.files and head and head != marker:
             raise ParseError(_("The multipart body holds no part: check its boundary."))
+        refuse_nul(parsed.data)
         return parsed
 
 

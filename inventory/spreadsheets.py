@@ -171,8 +171,14 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, list]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for cells in reader:
-        yield reader.line_num, cells
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        # Python's reader refuses a cell over 128 KB (csv.field_size_limit); no column needs that much.
+        raise SpreadsheetRefused(
+            _("Line %(line)d of the file cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": error}
+        ) from error
 
 
 def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:

@@ -4,6 +4,7 @@ import json
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, OperationalError
 
 from exchange.models import Match
@@ -292,3 +293,29 @@ def test_the_schema_documents_the_error_answers_and_the_minimum_ids(db):
                     assert parameter["schema"].get("minimum") == 1, (path, parameter)
     assert missing == []
     assert Part.objects.count() == 0
+
+
+def test_a_file_larger_than_a_json_body_may_still_be_uploaded(world, settings):
+    note = "x" * 1_000
+    rows = "".join(f"N-{line},3,{note}\n" for line in range(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000 + 1))
+    upload = SimpleUploadedFile("stock.csv", f"part number,quantity,notes\n{rows}".encode(), "text/csv")
+
+    response = world.client("owner").post(
+        "/api/stock/import/", {"file": upload, "plant": world.owner_plant.pk}, format="multipart"
+    )
+
+    # Read whole: each unknown number is its row's error, not a 413 for the file.
+    assert response.status_code == 400, response.content[:300]
+    assert len(response.json()["errors"]) > 2_000
+
+
+def test_a_csv_cell_longer_than_the_csv_reader_takes_is_the_files_error(world):
+    content = f"part number,quantity\n6205-2RS,{'9' * 200_000}\n".encode()
+    upload = SimpleUploadedFile("stock.csv", content, "text/csv")
+
+    response = world.client("owner").post(
+        "/api/stock/import/", {"file": upload, "plant": world.owner_plant.pk}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "file" in response.json()
