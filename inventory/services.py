@@ -400,6 +400,9 @@ def stock_import_counts(
     reserved. Counts must name distinct items.
     """
     access.require_keeps_records_of_plant(user, plant)
+    # The plant's row first: a concurrent import of the same plant waits here, then finds the items this one
+    # creates instead of inserting them a second time (its store's rows alone cannot lock items not yet there).
+    Plant.objects.select_for_update().filter(pk=plant.pk).values_list("pk").first()
     # Locking the plant's whole store in primary-key order keeps two concurrent imports from deadlocking.
     existing = {
         (row["part_id"], row["condition"], row["location"]): row
@@ -543,7 +546,9 @@ def _insert_import_movements(movements: list[tuple[int, int]], *, user, at) -> N
 
 def _copy_rows(model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> None:
     columns = ", ".join(model._meta.get_field(name).column for name in field_names)
+    # COPY runs on psycopg's own cursor: its errors are made Django's, so a conflict is an IntegrityError (409).
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
     ):

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
+    "config.methods.UnservedMethodMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves static files before anything else runs; in production, the pre-compressed hashed copies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,7 +152,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.BoundedJSONParser",
         "config.parsers.BoundedFormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
@@ -182,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
     # One schema name per choice set, whichever field uses it (and check --deploy stays quiet).
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "exchange.models.Match.Currency",
