@@ -21,7 +21,6 @@ from .serializers import (
     PlantSerializer,
     ProcessSerializer,
     StockItemSerializer,
-    StockItemUpdateSerializer,
     StockMovementSerializer,
 )
 
@@ -136,8 +135,6 @@ class StockItemViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self):
         if self.action == "movements":
             return StockMovementSerializer
-        if self.action in {"update", "partial_update"}:
-            return StockItemUpdateSerializer
         return StockItemSerializer
 
     def perform_create(self, serializer):

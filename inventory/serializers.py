@@ -157,13 +157,6 @@ class StockItemSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class StockItemUpdateSerializer(StockItemSerializer):
-    """An item stays at its plant and holds its part: moving units goes through the exchange."""
-
-    class Meta(StockItemSerializer.Meta):
-        read_only_fields = ["plant", "part", "reserved"]
-
-
 class StockMovementSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockMovement
