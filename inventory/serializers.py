@@ -162,6 +162,13 @@ class StockMovementSerializer(serializers.ModelSerializer):
         model = StockMovement
         fields = ["id", "stock_item", "delta", "reason", "match", "user", "note", "at"]
 
+    def to_representation(self, movement):
+        data = super().to_representation(movement)
+        if movement.match is not None and not self.context.get("reveals_matches", False):
+            # The note and the user name the other side of the match: the requesting plant, its request.
+            data.update(match=None, user=None, note="")
+        return data
+
 
 class CapabilitySerializer(serializers.ModelSerializer):
     materials = serializers.PrimaryKeyRelatedField(many=True, queryset=Material.objects.all(), required=False)
