@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from knox.views import LoginView
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from rest_framework import serializers
@@ -66,7 +66,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     # The published contract is public, like any API documentation.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file, which the Content-Security-Policy allows.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="logout-all"),
     path("stats/", StatsView.as_view(), name="stats"),
