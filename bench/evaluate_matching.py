@@ -66,7 +66,7 @@ def evaluate(data=None):
     """Post every shortage and compare the engine's ranking with the expected first source."""
     from django.contrib.auth import get_user_model
 
-    from exchange import services
+    from exchange import engine, services
     from exchange.models import Match
 
     data = data or json.loads(SCENARIOS.read_text())
@@ -82,7 +82,7 @@ def evaluate(data=None):
             quantity=shortage["quantity"],
             criticality=shortage["criticality"],
         )
-        services.part_request_match(part_request_id=part_request.pk)
+        engine.part_request_match(part_request_id=part_request.pk)
         ranked = list(Match.objects.filter(request=part_request).select_related("stock_item").order_by("-score", "id"))
         expected = shortage["expect_first"]
 

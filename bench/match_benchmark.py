@@ -1,13 +1,13 @@
 """How fast the matching engine runs on the national dataset (build_national_dataset).
 
 Prints, for one worker process on this machine:
-- the median and p95 time of exchange.services.part_request_match over a
+- the median and p95 time of exchange.engine.part_request_match over a
   sample of open requests, on the first run (creates proposals) and on a
   re-run (refreshes them);
 - the same sample's candidates fetched by one hand-written SQL query through
   connection.cursor(): the lower bound the engine is compared with, read
   once before the engine runs (cold cache) and once after (warm, as the
-  engine's runs find them), and the engine's own reads through the selectors;
+  engine's runs find them), and the engine's own reads (exchange.engine.reads);
 - reverse matching of a new stock item: the lookup of the open requests it
   could serve, and the whole task (lookup plus one engine run per request);
 - the throughput of a full re-match (requests per second).
@@ -103,21 +103,21 @@ def fetch_candidates_by_hand(part_request):
 
 
 def measure_single_requests(request_ids):
-    from exchange import services
+    from exchange import engine
 
-    return [timed(services.part_request_match, part_request_id=request_id)[0] for request_id in request_ids]
+    return [timed(engine.part_request_match, part_request_id=request_id)[0] for request_id in request_ids]
 
 
 def measure_retrieval(request_ids):
-    """The engine's reads of candidates alone, through the selectors: no lock, no ranking, no writes."""
-    from exchange import selectors
+    """The engine's reads of candidates alone: no lock, no ranking, no writes."""
+    from exchange.engine import reads
 
     def retrieve(spec):
-        stock = selectors.stock_candidates(spec.part_id)
-        capabilities = selectors.capability_candidates(spec)
-        selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
+        stock = reads.stock_candidates(spec.part_id)
+        capabilities = reads.capability_candidates(spec)
+        reads.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
 
-    specs = selectors.open_request_specs(request_ids)
+    specs = reads.open_request_specs(request_ids)
     return [timed(retrieve, specs[request_id])[0] for request_id in request_ids]
 
 
@@ -135,7 +135,8 @@ def measure_hand_written_sql(request_ids):
 
 def measure_reverse_matching(rng, samples):
     """New stock items of parts that open requests ask for: the lookup, then the task's whole work."""
-    from exchange import selectors, tasks
+    from exchange import tasks
+    from exchange.engine import reads, run
     from exchange.models import PartRequest
     from inventory import access
     from inventory import services as inventory_services
@@ -159,9 +160,7 @@ def measure_reverse_matching(rng, samples):
         )
         lookup_seconds, request_ids = timed(
             lambda stock_item=stock_item: list(
-                selectors.open_requests_for_stock_item(stock_item).values_list("id", flat=True)[
-                    : tasks.REVERSE_MATCH_LIMIT
-                ]
+                reads.open_requests_for_stock_item(stock_item).values_list("id", flat=True)[: run.REVERSE_MATCH_LIMIT]
             )
         )
         total_seconds, _ = timed(tasks.rematch_for_stock_item, stock_item.pk)
@@ -172,11 +171,11 @@ def measure_reverse_matching(rng, samples):
 
 
 def measure_full_rematch(request_ids):
-    """Requests per second of the periodic sweep's path: batches of tasks.MATCH_BATCH per transaction."""
-    from exchange import tasks
+    """Requests per second of the periodic sweep's path: batches of MATCH_BATCH per transaction."""
+    from exchange import engine
 
     started = time.perf_counter()
-    tasks._match_in_batches(request_ids)
+    engine.match_in_batches(request_ids)
     return len(request_ids) / (time.perf_counter() - started)
 
 
@@ -185,15 +184,15 @@ def explain_candidate_queries(request_id):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from exchange import selectors
+    from exchange.engine import reads
 
     with CaptureQueriesContext(connection) as captured:
-        spec = selectors.open_request_specs([request_id]).get(request_id)
+        spec = reads.open_request_specs([request_id]).get(request_id)
         if spec is None:
             sys.exit(f"Request #{request_id} is not open: the engine reads only open requests.")
-        stock = selectors.stock_candidates(spec.part_id)
-        capabilities = selectors.capability_candidates(spec)
-        selectors.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
+        stock = reads.stock_candidates(spec.part_id)
+        capabilities = reads.capability_candidates(spec)
+        reads.source_records({c.plant_id for c in stock} | {c.plant_id for c in capabilities})
     print(
         f"request #{request_id}: part {spec.part_id}, processes {list(spec.processes)}, "
         f"{len(stock)} stock and {len(capabilities)} capability candidates"
@@ -232,6 +231,7 @@ def main():
 
     from config.celery import app
     from exchange import tasks
+    from exchange.engine import run
     from exchange.models import Match, PartRequest
     from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 
@@ -290,7 +290,7 @@ def main():
         summary("hand-written SQL fetching the same candidates (the bound)", by_hand) + f", {rows:.0f} rows per request"
     )
     retrieval = measure_retrieval(sample)
-    print(summary("the engine's candidate retrieval alone (selectors)", retrieval))
+    print(summary("the engine's candidate retrieval alone (reads)", retrieval))
     bound = statistics.median(by_hand)
     print(
         f"  ratio to the SQL bound (medians): whole engine run, first {statistics.median(first_run) / bound:.1f}x, "
@@ -305,7 +305,7 @@ def main():
     first_pass = measure_full_rematch(rematch_ids)
     second_pass = measure_full_rematch(rematch_ids)
     print(
-        f"full re-match (the sweep, batches of {tasks.MATCH_BATCH}), one process, over {len(rematch_ids):,} requests: "
+        f"full re-match (the sweep, batches of {run.MATCH_BATCH}), one process, over {len(rematch_ids):,} requests: "
         f"{first_pass:.0f} requests/s creating proposals, {second_pass:.0f} requests/s refreshing them"
     )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")

@@ -29,7 +29,7 @@ from inventory.admin import (
 from inventory.errors import ConflictError
 from inventory.models import Part
 
-from . import catalogue, dashboard, services
+from . import catalogue, dashboard, engine, services
 from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 
 SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
@@ -423,7 +423,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     def rematch_selected(self, request, queryset):
         proposals = 0
         for part_request in queryset.order_by("pk"):
-            proposals += services.part_request_match(part_request_id=part_request.pk)
+            proposals += engine.part_request_match(part_request_id=part_request.pk)
         count = len(queryset)
         self.message_user(
             request,

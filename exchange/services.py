@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from inventory import services as inventory_services
 from inventory.models import Capability, Part, Plant, StockItem
 from inventory.selectors import interchangeable_parts, part_find_by_number
 
-from . import matching, photos, selectors, sql
+from . import engine, photos
+from .engine.rules import great_circle_km
 from .errors import TransitionNotAllowed
 from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
@@ -46,11 +47,16 @@ EDITABLE_REQUEST_FIELDS = {
 }
 
 
-def _enqueue_after_commit(task_name, *args):
-    from . import tasks
+def _enqueue_after_commit(task, *args):
+    """Enqueue `task` once the transaction commits.
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: tasks.publish(task, *args))
+    Callers import their task inside the function: exchange.tasks imports this module for the
+    tasks that call a service, so importing the tasks here at module level would make the two
+    modules import each other.
+    """
+    from .tasks import publish
+
+    transaction.on_commit(lambda: publish(task, *args))
 
 
 # Requests
@@ -97,7 +103,9 @@ def part_request_create(*, plant: Plant, user, number: str = "", part: Part | No
     _validate_request(part_request)
     part_request.save()
     _record_request_status(part_request, "", user)
-    _enqueue_after_commit("match_request", part_request.pk)
+    from .tasks import match_request
+
+    _enqueue_after_commit(match_request, part_request.pk)
     return part_request
 
 
@@ -127,7 +135,9 @@ def part_request_update(*, part_request: PartRequest, user, **fields) -> PartReq
         _fill_spec_from_part(part_request, {name for name, value in fields.items() if value is not None})
     _validate_request(part_request)
     part_request.save()
-    _enqueue_after_commit("match_request", part_request.pk)
+    from .tasks import match_request
+
+    _enqueue_after_commit(match_request, part_request.pk)
     return part_request
 
 
@@ -181,161 +191,6 @@ def part_requests_expire(*, today: date | None = None) -> int:
     return expired
 
 
-# The engine
-
-
-def part_request_match(*, part_request_id: int, today: date | None = None) -> int:
-    """Run the engine for one request: create, refresh or withdraw its proposals; how many are open. Idempotent."""
-    return part_requests_match(part_request_ids=[part_request_id], today=today).get(part_request_id, 0)
-
-
-def part_requests_match(
-    *, part_request_ids, today: date | None = None, capability_index: selectors.CapabilityIndex | None = None
-) -> dict[int, int]:
-    """Run the engine for a batch of requests in one transaction; the number of open proposals of each.
-
-    Reads and writes are shared by the batch (one query each for the requests,
-    the stock of every requested part, the records, the existing matches and
-    each kind of write), so the periodic sweep re-matches many requests per
-    round trip.
-    A caller matching many batches may pass one capability index for all of them.
-    Requests that are no longer open are skipped.
-    """
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        specs = selectors.open_request_specs(part_request_ids)
-        if not specs:
-            return {}
-        stock = selectors.stock_candidates_for_parts({spec.part_id for spec in specs.values() if spec.part_id})
-        capabilities = selectors.capability_candidates_for_specs(specs, capability_index)
-        plant_ids = {c.plant_id for candidates in stock.values() for c in candidates}
-        plant_ids |= {c.plant_id for candidates in capabilities.values() for c in candidates}
-        records = selectors.source_records(plant_ids)
-        proposals = {
-            request_id: matching.rank(
-                spec,
-                stock.get(spec.part_id, []),
-                capabilities[request_id],
-                records,
-                weights=settings.MATCHING_WEIGHTS,
-                distance_half_km=settings.MATCHING_DISTANCE_HALF_KM,
-                today=today,
-                top_n=settings.MATCHING_TOP_N,
-            )
-            for request_id, spec in specs.items()
-        }
-        return _save_proposals(proposals)
-
-
-def _save_proposals(proposals_by_request) -> dict[int, int]:
-    """Create new proposals, refresh open ones, withdraw the rest; writes only what changed.
-
-    Answers the number of open proposals of each request.
-    """
-    existing_by_request = {}
-    for match in selectors.stored_matches(list(proposals_by_request)):
-        existing_by_request.setdefault(match.request_id, {})[match.key] = match
-    now = timezone.now()
-    to_create, to_update, withdrawn, open_counts = [], [], [], {}
-    for request_id, proposals in proposals_by_request.items():
-        existing = existing_by_request.get(request_id, {})
-        open_counts[request_id] = 0
-        for proposal in proposals:
-            match = existing.pop(proposal.key, None)
-            if match is None:
-                to_create.append((request_id, proposal))
-            elif match.status != Match.Status.PROPOSED:
-                continue
-            elif (refreshed := _refreshed_proposal(match, proposal, now)) is not None:
-                to_update.append(refreshed)
-            open_counts[request_id] += 1
-        # Engine proposals nobody reviewed or quoted that are no longer among the best: withdraw them.
-        withdrawn += [
-            match.id
-            for match in existing.values()
-            if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and not match.quoted
-        ]
-    if withdrawn:
-        Match.objects.filter(pk__in=withdrawn).delete()
-    if to_update:
-        Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
-    _create_proposals(to_create, list(proposals_by_request), now)
-    return open_counts
-
-
-# The Match fields the engine sets from each proposal, and the Proposal attribute each takes.
-PROPOSAL_FIELDS = {
-    "source": "source",
-    "stock_item": "stock_item_id",
-    "capability": "capability_id",
-    "source_plant": "plant_id",
-    "score": "score",
-    "explanation": "explanation",
-    "distance_km": "distance_km",
-    "quantity": "quantity",
-}
-
-
-def _create_proposals(proposals, matched_request_ids, now) -> None:
-    """Insert the engine's new proposals with their first history entry, and stamp the requests matched.
-
-    Written as SQL (exchange/sql.py): bulk_create prepares every field of every instance in
-    Python, which took longer than the database's own work on a request's proposals.
-    """
-    names = ("request", *PROPOSAL_FIELDS)
-    rows = [
-        (request_id, *(getattr(proposal, attribute) for attribute in PROPOSAL_FIELDS.values()))
-        for request_id, proposal in proposals
-    ]
-    new_match = Match(origin=Match.Origin.ENGINE)
-    first_change = MatchStatusChange(from_status="", to_status=Match.Status.PROPOSED)
-    stamp = (
-        f"UPDATE {PartRequest._meta.db_table} SET matched_at = %s WHERE id IN ({sql.placeholders(matched_request_ids)})"
-    )
-    stamp_parameters = [
-        PartRequest._meta.get_field("matched_at").get_db_prep_save(now, connection),
-        *matched_request_ids,
-    ]
-    with connection.cursor() as cursor:
-        if rows and connection.vendor == "postgresql":
-            # One round trip instead of three: the history and the stamp ride on the insert.
-            insert, parameters = sql.insert_returning_ids(Match, names, rows, new_match)
-            history_columns, history_values = sql.columns_from_instance(
-                MatchStatusChange, first_change, exclude=("match",)
-            )
-            cursor.execute(
-                f"WITH created AS ({insert}), "
-                f"history AS (INSERT INTO {MatchStatusChange._meta.db_table} (match_id, {history_columns}) "
-                f"SELECT id, {sql.placeholders(history_values)} FROM created), "
-                f"stamped AS ({stamp}) SELECT 1",
-                [*parameters, *history_values, *stamp_parameters],
-            )
-            return
-        for batch in sql.batches(Match, rows):
-            cursor.execute(*sql.insert_returning_ids(Match, names, batch, new_match))
-            created = cursor.fetchall()
-            cursor.execute(*sql.insert_returning_ids(MatchStatusChange, ("match",), created, first_change))
-        cursor.execute(stamp, stamp_parameters)
-
-
-def _refreshed_proposal(match: selectors.StoredMatch, proposal, now) -> Match | None:
-    """The open proposal brought up to date, for bulk_update; None if nothing changed."""
-    # A quoted quantity or an offer's is the source's word: the engine leaves it.
-    keeps_quantity = match.origin != Match.Origin.ENGINE or match.quoted
-    fresh = (
-        proposal.score,
-        proposal.explanation,
-        proposal.distance_km,
-        match.quantity if keeps_quantity else proposal.quantity,
-    )
-    if fresh == (match.score, match.explanation, match.distance_km, match.quantity):
-        return None
-    score, explanation, distance_km, quantity = fresh
-    return Match(
-        pk=match.id, score=score, explanation=explanation, distance_km=distance_km, quantity=quantity, updated_at=now
-    )
-
-
 # Match lifecycle
 
 
@@ -372,10 +227,12 @@ def _transition(match, action, user, note=""):
 
 
 def _notify(match, event, user):
+    from .tasks import notify_match_event
+
     # Call after the event's history row is written: its id tells this event from a repeat of it
     # (a second quote) and from a retry of the same task.
     history_id = match.history.order_by("-id").values_list("id", flat=True).first()
-    _enqueue_after_commit("notify_match_event", match.pk, event, user.pk if user else None, history_id)
+    _enqueue_after_commit(notify_match_event, match.pk, event, user.pk if user else None, history_id)
 
 
 def _release(match):
@@ -623,7 +480,7 @@ def match_offer_create(
         lead_time_days=lead_time_days,
         quantity=quantity or _offer_quantity(part_request, stock_item),
     )
-    distance_km = matching.great_circle_km(
+    distance_km = great_circle_km(
         part_request.plant.latitude, part_request.plant.longitude, source.plant.latitude, source.plant.longitude
     )
     match.distance_km = None if distance_km is None else round(distance_km, 1)
@@ -642,7 +499,9 @@ def match_offer_create(
     )
     _notify(match, "offered", user)
     # The engine scores the offer like any source it finds feasible, so that reviewers can rank it.
-    _enqueue_after_commit("match_request", part_request.pk)
+    from .tasks import match_request
+
+    _enqueue_after_commit(match_request, part_request.pk)
     return match
 
 
@@ -659,7 +518,7 @@ def part_request_rematch(*, part_request: PartRequest, user) -> int:
     access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be matched."))
-    return part_request_match(part_request_id=part_request.pk)
+    return engine.part_request_match(part_request_id=part_request.pk)
 
 
 # Notifications

@@ -1,30 +1,32 @@
-"""Celery tasks: thin, idempotent, safe to retry. Each loads by id and calls a service."""
+"""Celery tasks: thin, idempotent, safe to retry. Each takes ids and calls one engine or service function."""
 
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, OperationalError
+from django.db import OperationalError
 from django.utils import timezone
+from psycopg import errors as psycopg_errors
 
-from inventory.models import Capability, StockItem
-
-from . import notifications, selectors, services
-from .models import PartRequest
+from . import engine, notifications, services
 
 logger = logging.getLogger(__name__)
 
+# What passes if the task runs again: a lost connection, a serialization failure, a deadlock.
+# Django raises the last two (SQLSTATE class 40) as its OperationalError; psycopg's own classes
+# are listed for where one escapes Django's wrapper. Never DatabaseError: it includes
+# IntegrityError and DataError, which a retry would only repeat.
+RETRIED_ERRORS = (
+    OperationalError,
+    psycopg_errors.SerializationFailure,
+    psycopg_errors.DeadlockDetected,
+)
 RETRY_POLICY = {
-    "autoretry_for": (OperationalError, DatabaseError),
+    "autoretry_for": RETRIED_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 8,
 }
-# How many open requests one reverse-matching run re-matches; the periodic sweep covers the rest.
-REVERSE_MATCH_LIMIT = 500
-# Requests matched per transaction: large enough to share the round trips, small enough
-# that a request a user is editing waits for its lock well under a second.
-MATCH_BATCH = 100
 
 
 def publish(task, *args):
@@ -37,56 +39,25 @@ def publish(task, *args):
 
 @shared_task(**RETRY_POLICY)
 def match_request(part_request_id):
-    try:
-        services.part_request_match(part_request_id=part_request_id)
-    except PartRequest.DoesNotExist:
-        logger.info("Request %s no longer exists; nothing to match.", part_request_id)
+    return engine.part_request_match(part_request_id=part_request_id)
 
 
 @shared_task(**RETRY_POLICY)
 def rematch_for_stock_item(stock_item_id):
-    stock_item = StockItem.objects.filter(pk=stock_item_id).first()
-    if stock_item is None or not stock_item.exchangeable:
-        return 0
-    request_ids = list(
-        selectors.open_requests_for_stock_item(stock_item).values_list("id", flat=True)[:REVERSE_MATCH_LIMIT]
-    )
-    _match_in_batches(request_ids)
-    return len(request_ids)
+    return engine.rematch_for_stock_item(stock_item_id=stock_item_id)
 
 
 @shared_task(**RETRY_POLICY)
 def rematch_for_capability(capability_id):
-    capability = Capability.objects.filter(pk=capability_id).first()
-    if capability is None:
-        return 0
-    rows = selectors.open_requests_for_capability(capability).values_list("id", "processes")
-    request_ids = [request_id for request_id, processes in rows if capability.process in processes]
-    _match_in_batches(request_ids[:REVERSE_MATCH_LIMIT])
-    return min(len(request_ids), REVERSE_MATCH_LIMIT)
+    return engine.rematch_for_capability(capability_id=capability_id)
 
 
 @shared_task(**RETRY_POLICY)
 def rematch_open_requests():
     """The safety net: re-match every open request, least recently matched first."""
-    request_ids = list(
-        PartRequest.objects.filter(status=PartRequest.Status.OPEN)
-        .order_by("matched_at", "id")
-        .values_list("id", flat=True)
-    )
-    _match_in_batches(request_ids)
-    logger.info("Re-matched %d open requests at %s.", len(request_ids), timezone.now().isoformat())
-    return len(request_ids)
-
-
-def _match_in_batches(request_ids):
-    # One read of the capabilities serves every batch of a long run; a capability that changes
-    # meanwhile has its own reverse-matching task.
-    capability_index = selectors.capability_index() if len(request_ids) > MATCH_BATCH else None
-    for start in range(0, len(request_ids), MATCH_BATCH):
-        services.part_requests_match(
-            part_request_ids=request_ids[start : start + MATCH_BATCH], capability_index=capability_index
-        )
+    rematched = engine.rematch_open_requests()
+    logger.info("Re-matched %d open requests at %s.", rematched, timezone.now().isoformat())
+    return rematched
 
 
 @shared_task(**RETRY_POLICY)

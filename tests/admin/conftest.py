@@ -1,5 +1,6 @@
 import pytest
 
+from exchange import engine
 from exchange import services as exchange_services
 from exchange.models import Criticality, Match
 from inventory import services as inventory_services
@@ -26,7 +27,7 @@ def proposed_match(*, criticality=Criticality.DEGRADED, source_plant=None, reque
     part_request = exchange_services.part_request_create(
         plant=requester, user=member.user, part=part, quantity=quantity, criticality=criticality
     )
-    exchange_services.part_request_match(part_request_id=part_request.pk)
+    engine.part_request_match(part_request_id=part_request.pk)
     return Match.objects.get(request=part_request, source_plant=source_plant)
 
 

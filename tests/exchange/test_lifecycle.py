@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from exchange import services
+from exchange import engine, services
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Match, PartRequest
 from exchange.savings import savings_summary
@@ -252,7 +252,7 @@ def test_cancelling_a_request_declines_open_matches_and_releases_reservations(wo
     accepted = bring_to(world, S.ACCEPTED)
     other_plant = PlantFactory(name="Other store")
     other_item = stock_item(plant=other_plant, part=world["part"], quantity=5)
-    services.part_request_match(part_request_id=world["request"].pk)
+    engine.part_request_match(part_request_id=world["request"].pk)
     proposed = Match.objects.get(stock_item=other_item)
 
     services.part_request_cancel(part_request=world["request"], user=world["requester"])
@@ -475,6 +475,6 @@ def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, set
     act(world, "quote")
     StockItem.objects.filter(pk=world["item"].pk).update(exchangeable=False)
 
-    services.part_request_match(part_request_id=world["request"].pk)
+    engine.part_request_match(part_request_id=world["request"].pk)
 
     assert Match.objects.filter(pk=world["match"].pk, status=S.PROPOSED).exists()

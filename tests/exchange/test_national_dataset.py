@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from exchange import services
+from exchange import engine
 from exchange.models import Match, PartRequest
 from inventory.models import Capability, Part, PartNumber, Plant, StockItem
 from tests.conftest import requires_postgres
@@ -35,7 +35,7 @@ def test_some_parts_share_a_number_across_brands(small_country):
 
 def test_the_engine_matches_the_loaded_requests_and_new_rows_get_fresh_ids(small_country):
     for request_id in PartRequest.objects.values_list("id", flat=True):
-        services.part_request_match(part_request_id=request_id)
+        engine.part_request_match(part_request_id=request_id)
 
     assert Match.objects.exists()
     assert PlantFactory().pk > 3

@@ -6,8 +6,9 @@ import pytest
 from django.db import DatabaseError, connection
 
 from bench.invariants import invariant_violations
-from exchange import selectors as exchange_selectors
+from exchange import engine
 from exchange import services as exchange_services
+from exchange.engine import reads as engine_reads
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Match
 from inventory import services as inventory_services
@@ -81,7 +82,7 @@ def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not
 
     # when an administrator approves it while the re-match has read the matches but not yet written
     has_read, may_write = threading.Event(), threading.Event()
-    read_matches = exchange_selectors.stored_matches
+    read_matches = engine_reads.stored_matches
 
     def read_then_wait(part_request_ids):
         found = read_matches(part_request_ids)
@@ -89,12 +90,12 @@ def test_an_approval_racing_a_rematch_that_withdraws_the_proposal_is_refused_not
         may_write.wait(timeout=10)
         return found
 
-    monkeypatch.setattr(exchange_selectors, "stored_matches", read_then_wait)
+    monkeypatch.setattr(engine_reads, "stored_matches", read_then_wait)
     outcome = []
 
     def rematch():
         try:
-            exchange_services.part_request_match(part_request_id=part_request.pk)
+            engine.part_request_match(part_request_id=part_request.pk)
         finally:
             connection.close()
 

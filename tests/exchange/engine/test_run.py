@@ -1,16 +1,18 @@
-"""The matching engine through the services, on the database."""
+"""exchange.engine.run: a run of the engine on the database, through the services that feed it."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from exchange import services, tasks
+from exchange import engine, services
+from exchange.engine import reads, run
 from exchange.models import Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
-from inventory.models import Material
+from inventory.models import Capability, Material
 from tests.factories import (
     MembershipFactory,
     PartFactory,
@@ -53,7 +55,7 @@ def post_request(plant, user, **fields):
 
 
 def matched(part_request):
-    services.part_request_match(part_request_id=part_request.pk)
+    engine.part_request_match(part_request_id=part_request.pk)
     return list(Match.objects.filter(request=part_request).order_by("-score", "id"))
 
 
@@ -226,7 +228,7 @@ def test_a_new_proposal_is_stored_whole_with_its_first_history_entry(plant, requ
     part_request = post_request(plant, requester, part=part, quantity=2)
     before = timezone.now()
 
-    assert services.part_request_match(part_request_id=part_request.pk) == 2
+    assert engine.part_request_match(part_request_id=part_request.pk) == 2
 
     stock, fabrication = (
         Match.objects.get(request=part_request, source=Match.Source.STOCK),
@@ -403,10 +405,10 @@ def test_matching_costs_the_same_queries_whatever_the_number_of_candidates(
     # A savepoint and its release (the test runs in a transaction), five reads, then the proposals,
     # their history and the stamp: one statement on PostgreSQL, three on SQLite.
     with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 10):
-        services.part_request_match(part_request_id=part_request.pk)
+        engine.part_request_match(part_request_id=part_request.pk)
     # Nothing changed: the re-run reads, and writes only the request's matched_at.
     with django_assert_max_num_queries(8):
-        services.part_request_match(part_request_id=part_request.pk)
+        engine.part_request_match(part_request_id=part_request.pk)
 
     assert Match.objects.filter(request=part_request).count() == min(2 * candidates, 10)
 
@@ -426,12 +428,12 @@ def test_a_batch_matches_each_request_as_alone_in_constant_queries(
     stock_item(part=other, quantity=2)
     batch = [post_request(plant, requester, part=part if index % 2 else other) for index in range(requests)]
     alone = post_request(plant, requester, part=part)
-    services.part_request_match(part_request_id=alone.pk)
+    engine.part_request_match(part_request_id=alone.pk)
 
     # Stock for every part in one query; one capability query per fabrication request.
     fabrication_requests = sum(1 for part_request in batch if part_request.part_id == part.pk)
     with django_assert_max_num_queries(11 + fabrication_requests):
-        services.part_requests_match(part_request_ids=[part_request.pk for part_request in batch])
+        engine.part_requests_match(part_request_ids=[part_request.pk for part_request in batch])
 
     for part_request in batch:
         expected = proposals_of(alone) if part_request.part_id == part.pk else None
@@ -441,11 +443,13 @@ def test_a_batch_matches_each_request_as_alone_in_constant_queries(
             assert [row[:3] for row in found] == [row[:3] for row in expected]
 
 
+def capability_reads(captured):
+    return [query["sql"] for query in captured.captured_queries if Capability._meta.db_table in query["sql"]]
+
+
 def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_alone_gets(
     plant, requester, steel_1045, steel_4140, monkeypatch
 ):
-    from exchange import selectors
-
     near, far = ShopFactory(**VALENCIA), ShopFactory(**MARACAIBO)
     for shop in (near, far):
         capability(
@@ -467,19 +471,41 @@ def test_a_large_batch_reads_capabilities_once_and_proposes_what_each_request_al
     ]
     alone = {}
     for part_request in requests:
-        services.part_request_match(part_request_id=part_request.pk)
+        engine.part_request_match(part_request_id=part_request.pk)
         alone[part_request.pk] = proposals_of(part_request)
     Match.objects.filter(request__in=requests).delete()
-    monkeypatch.setattr(selectors, "BATCH_WIDE_CAPABILITIES_FROM", 2)
+    monkeypatch.setattr(reads, "BATCH_WIDE_CAPABILITIES_FROM", 2)
 
-    services.part_requests_match(part_request_ids=[part_request.pk for part_request in requests])
+    with CaptureQueriesContext(connection) as batch:
+        engine.part_requests_match(part_request_ids=[part_request.pk for part_request in requests])
 
+    # One read of the capabilities and one of their material links, for the seven requests.
+    assert len(capability_reads(batch)) == 2
     assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
     assert [len(alone[part_request.pk]) for part_request in requests] == [2, 0, 2, 0, 1, 0, 0]
 
-    # The sweep reads the capabilities once for all its batches and still proposes the same.
+    # The sweep reads the capabilities once for all its three batches and still proposes the same.
     Match.objects.filter(request__in=requests).delete()
-    monkeypatch.setattr(tasks, "MATCH_BATCH", 3)
-    tasks.rematch_open_requests()
+    monkeypatch.setattr(run, "MATCH_BATCH", 3)
+    with CaptureQueriesContext(connection) as sweep:
+        engine.rematch_open_requests()
 
+    assert len(capability_reads(sweep)) == 2
     assert {part_request.pk: proposals_of(part_request) for part_request in requests} == alone
+
+
+def test_new_proposals_notify_the_requesting_plant_once_per_run(plant, requester, django_capture_on_commit_callbacks):
+    from exchange.models import Notification
+
+    part = PartFactory()
+    stock_item(plant=PlantFactory(**VALENCIA), part=part, quantity=2)
+    stock_item(plant=PlantFactory(**MARACAIBO), part=part, quantity=2)
+    part_request = post_request(plant, requester, part=part)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.part_request_match(part_request_id=part_request.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.part_request_match(part_request_id=part_request.pk)
+
+    notifications = list(Notification.objects.filter(user=requester, request=part_request))
+    assert [(n.kind, n.details) for n in notifications] == [(Notification.Kind.PROPOSED, {"count": 2})]

@@ -1,12 +1,13 @@
-"""exchange.matching on plain candidates: no database."""
+"""exchange.engine.rules on plain candidates: no database."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from exchange import matching
-from exchange.matching import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate
+from exchange.engine import rules
+from exchange.engine.rules import CapabilityCandidate, Labels, RequestSpec, SourceRecord, StockCandidate
+from inventory.processes import Process
 
 TODAY = date(2026, 3, 1)
 WEIGHTS = {"fit": 0.35, "distance": 0.30, "lead_time": 0.15, "record": 0.10, "coverage": 0.10}
@@ -14,6 +15,9 @@ CARACAS = (10.48, -66.90)
 VALENCIA = (10.16, -68.00)
 MARACAIBO = (10.65, -71.64)
 STEEL_1045, STEEL_4140 = 1, 2
+LABELS = Labels(
+    conditions={"new": "New", "refurbished": "Refurbished", "used": "Used"}, processes=dict(Process.choices)
+)
 
 
 def spec(**fields):
@@ -53,7 +57,7 @@ def capability(capability_id=200, *, process="turning", plant_id=50, where=VALEN
 
 
 def rank(request_spec, stock_candidates=(), capabilities=(), records=None, top_n=10):
-    return matching.rank(
+    return rules.rank(
         request_spec,
         list(stock_candidates),
         list(capabilities),
@@ -62,67 +66,68 @@ def rank(request_spec, stock_candidates=(), capabilities=(), records=None, top_n
         distance_half_km=300,
         today=TODAY,
         top_n=top_n,
+        labels=LABELS,
     )
 
 
 def test_great_circle_distance_caracas_to_maracaibo_is_about_520_km():
-    assert matching.great_circle_km(*CARACAS, *MARACAIBO) == pytest.approx(520, abs=15)
+    assert rules.great_circle_km(*CARACAS, *MARACAIBO) == pytest.approx(520, abs=15)
 
 
 def test_distance_is_unknown_without_coordinates():
-    assert matching.great_circle_km(None, -66.9, *MARACAIBO) is None
+    assert rules.great_circle_km(None, -66.9, *MARACAIBO) is None
 
 
 def test_stock_without_units_available_or_not_exchangeable_is_infeasible():
-    assert not matching.stock_is_feasible(stock(quantity_available=0))
-    assert not matching.stock_is_feasible(stock(exchangeable=False))
-    assert matching.stock_is_feasible(stock())
+    assert not rules.stock_is_feasible(stock(quantity_available=0))
+    assert not rules.stock_is_feasible(stock(exchangeable=False))
+    assert rules.stock_is_feasible(stock())
 
 
 def test_capability_for_another_process_does_not_serve():
-    assert not matching.capability_serves(spec(processes=("milling",)), capability(process="turning"))
+    assert not rules.capability_serves(spec(processes=("milling",)), capability(process="turning"))
 
 
 def test_capability_must_handle_the_requested_material():
-    assert matching.capability_serves(spec(processes=("turning",), material_id=STEEL_1045), capability())
-    assert not matching.capability_serves(spec(processes=("turning",), material_id=STEEL_4140), capability())
+    assert rules.capability_serves(spec(processes=("turning",), material_id=STEEL_1045), capability())
+    assert not rules.capability_serves(spec(processes=("turning",), material_id=STEEL_4140), capability())
 
 
 def test_rewinding_ignores_material():
     rewinding = capability(process="motor_rewinding", material_ids=frozenset())
-    assert matching.capability_serves(spec(processes=("motor_rewinding",), material_id=STEEL_4140), rewinding)
+    assert rules.capability_serves(spec(processes=("motor_rewinding",), material_id=STEEL_4140), rewinding)
 
 
 @pytest.mark.parametrize("dimension", ["diameter_mm", "length_mm", "weight_kg"])
 def test_each_envelope_limit_is_a_hard_condition(dimension):
     limit = {"diameter_mm": "max_diameter_mm", "length_mm": "max_length_mm", "weight_kg": "max_weight_kg"}[dimension]
     small = capability(**{limit: Decimal("100")})
-    assert matching.capability_serves(spec(processes=("turning",), **{dimension: Decimal("100")}), small)
-    assert not matching.capability_serves(spec(processes=("turning",), **{dimension: Decimal("100.5")}), small)
+    assert rules.capability_serves(spec(processes=("turning",), **{dimension: Decimal("100")}), small)
+    assert not rules.capability_serves(spec(processes=("turning",), **{dimension: Decimal("100.5")}), small)
 
 
 def test_a_capability_with_no_stated_limit_holds_any_size():
     unlimited = capability(max_diameter_mm=None)
-    assert matching.capability_serves(spec(processes=("turning",), diameter_mm=Decimal("5000")), unlimited)
+    assert rules.capability_serves(spec(processes=("turning",), diameter_mm=Decimal("5000")), unlimited)
 
 
 @pytest.mark.parametrize(("part_grade", "feasible"), [(8, True), (7, True), (6, False)])
 def test_it7_capability_makes_it8_and_it7_parts_not_it6(part_grade, feasible):
-    chosen = matching.fabricator_capabilities(spec(processes=("turning",), it_grade=part_grade), [capability()])
+    chosen = rules.fabricator_capabilities(spec(processes=("turning",), it_grade=part_grade), [capability()])
     assert (chosen is not None) is feasible
 
 
 def test_every_required_process_must_be_offered_by_the_plant():
     request_spec = spec(processes=("gear_cutting", "turning"))
-    assert matching.fabricator_capabilities(request_spec, [capability()]) is None
+    assert rules.fabricator_capabilities(request_spec, [capability()]) is None
     both = [capability(), capability(201, process="gear_cutting", best_it_grade=8)]
-    assert len(matching.fabricator_capabilities(request_spec, both)) == 2
+    assert len(rules.fabricator_capabilities(request_spec, both)) == 2
 
 
 def test_the_finishing_process_sets_the_tolerance():
     # Heat treatment holds no tolerance; grinding at IT5 finishes the part.
     request_spec = spec(processes=("grinding", "heat_treatment"), it_grade=6)
-    chosen = matching.fabricator_capabilities(
+    chosen = rules.fabricator_capabilities(
         request_spec,
         [
             capability(process="heat_treatment", best_it_grade=None),

@@ -1,11 +1,14 @@
 """The matching rules: hard conditions and the ranking score.
 
-Pure functions over plain candidates that exchange.selectors fetched; no ORM
-here, so the rules are tested without a database and the queries that feed
-them are in one place to make fast.
+Pure functions over plain candidates that exchange.engine.reads fetched: no ORM
+and no model here, not even for a label (the caller passes the labels), so the
+rules are tested without a database and the queries that feed them are in one
+place to make fast. The reads narrow candidates in SQL with these same hard
+conditions; tests/exchange/engine/test_reads.py holds the two equal.
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,8 +17,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from inventory.models import StockItem
-from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES, Process
+from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 
 EARTH_RADIUS_KM = 6371.0
 CONDITION_FACTOR = {"new": 1.0, "refurbished": 0.85, "used": 0.7}
@@ -72,6 +74,13 @@ class CapabilityCandidate(NamedTuple):
     lead_time_days: int
     latitude: float | None
     longitude: float | None
+
+
+class Labels(NamedTuple):
+    """The words a summary uses for codes, by code: the models' choices, passed in by the caller."""
+
+    conditions: Mapping[str, str]
+    processes: Mapping[str, str]
 
 
 @dataclass
@@ -195,6 +204,7 @@ def rank(
     distance_half_km: float,
     today: date,
     top_n: int,
+    labels: Labels,
 ) -> list[Proposal]:
     """Feasible sources for the request, best first, each with its explanation.
 
@@ -202,7 +212,7 @@ def rank(
     text, the costliest part) are built only for the top_n kept: a popular part has
     hundreds of candidates and the sweep ranks every open request.
     """
-    scoring = _Scoring(spec, records, weights, distance_half_km, today)
+    scoring = _Scoring(spec, records, weights, distance_half_km, today, labels)
     options = [scoring.stock_option(candidate) for candidate in stock if stock_is_feasible(candidate)]
 
     by_plant: dict[int, list[CapabilityCandidate]] = {}
@@ -220,8 +230,8 @@ def rank(
 class _Scoring:
     """The request's constants, computed once per ranking rather than per candidate."""
 
-    def __init__(self, spec, records, weights, distance_half_km, today):
-        self.spec, self.records, self.weights = spec, records, weights
+    def __init__(self, spec, records, weights, distance_half_km, today, labels):
+        self.spec, self.records, self.weights, self.labels = spec, records, weights, labels
         self.distance_half_km, self.today = distance_half_km, today
         total_weight = sum(weights.values())
         self.shares = [(name, weight / total_weight) for name, weight in weights.items()]
@@ -246,7 +256,7 @@ class _Scoring:
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)
         order = (-score, rounded_km or 0, "stock", candidate.stock_item_id)
-        arguments = (spec, candidate, same_part, quantity, score, distance_km, parts, record, self.weights)
+        arguments = (spec, candidate, same_part, quantity, score, distance_km, parts, record, self.weights, self.labels)
         return order, _stock_proposal, arguments
 
     def fabrication_option(self, chosen):
@@ -263,14 +273,14 @@ class _Scoring:
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)
         order = (-score, rounded_km or 0, "fabrication", first.plant_id)
-        arguments = (spec, chosen, score, distance_km, lead_time_days, parts, record, self.weights)
+        arguments = (spec, chosen, score, distance_km, lead_time_days, parts, record, self.weights, self.labels)
         return order, _fabrication_proposal, arguments
 
 
 NO_RECORD = SourceRecord()
 
 
-def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights):
+def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights, labels):
     how = _("same part") if same_part else _("cross-referenced number")
     if candidate.plant_id == spec.plant_id:
         summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
@@ -278,7 +288,7 @@ def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, pa
         summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
     summary %= {
         "how": how,
-        "condition": StockItem.Condition(candidate.condition).label.lower(),
+        "condition": labels.conditions[candidate.condition].lower(),
         "quantity": quantity,
         "needed": spec.quantity,
         "distance": _format_km(distance_km),
@@ -295,12 +305,12 @@ def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, pa
     )
 
 
-def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, parts, record, weights):
+def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, parts, record, weights, labels):
     first = chosen[0]
     finishing = min(chosen, key=_grade)
     summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
         "distance": _format_km(distance_km),
-        "processes": ", ".join(str(Process(capability.process).label) for capability in chosen),
+        "processes": ", ".join(str(labels.processes[capability.process]) for capability in chosen),
         "days": lead_time_days,
     }
     return Proposal(
