@@ -8,8 +8,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
+from config.throttling import ScopedRateThrottle
 from exchange.api import MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
 from inventory.api import (
     CapabilityViewSet,

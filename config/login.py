@@ -12,8 +12,10 @@ from knox.views import LogoutView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.throttling import FailOpen
 
-class LoginRateThrottle(SimpleRateThrottle):
+
+class LoginRateThrottle(FailOpen, SimpleRateThrottle):
     """Counts password attempts (POSTs) per client address, whoever they claim to be."""
 
     scope = "login"

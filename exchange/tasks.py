@@ -7,6 +7,8 @@ from django.db import OperationalError
 from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
+from config import outage
+
 from . import engine, notifications, services
 
 logger = logging.getLogger(__name__)
@@ -31,9 +33,16 @@ RETRY_POLICY = {
 
 def publish(task, *args):
     """Enqueue a task; if the broker is unreachable, log it and let the periodic sweep catch up."""
+    if outage.broker.active():
+        # A publish failed moments ago: waiting for the broker's timeout again would only slow the write.
+        logger.error(
+            "Could not enqueue %s%r: the broker is failing; the periodic sweep will catch up.", task.name, args
+        )
+        return
     try:
         task.delay(*args)
-    except Exception:
+    except Exception as error:
+        outage.broker.start(error)
         logger.exception("Could not enqueue %s%r; the periodic sweep will catch up.", task.name, args)
 
 

@@ -172,9 +172,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
+        "config.throttling.ScopedRateThrottle",
     ],
     # Throttles count per client address; trust X-Forwarded-For only from this many proxies in front,
     # or a client could pick a new address for every password guess.
@@ -222,8 +222,14 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang a web request when the broker is down: the sweep catches up.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Publishing must not hang a web request when the broker is down: the sweep catches up. One attempt
+# (no retry) with socket timeouts: a broker that refuses answers at once; one that drops packets or
+# accepts and never answers (a frozen Redis) costs one publish 2 s, and exchange.tasks.publish then
+# skips the publishes that follow for a while (config/outage.py), so no write waits twice. The
+# worker's own blocking reads wait 1 s, below the read timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 2}
+# A failed publish is not retried inside the web request either.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "rematch-open-requests": {
         "task": "exchange.tasks.rematch_open_requests",
