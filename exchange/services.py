@@ -172,6 +172,8 @@ def _close_request(part_request, status, user, note):
 
 def part_requests_expire(*, today: date | None = None) -> int:
     """Expire open requests whose date passed more than the grace period ago. Safe to run again."""
+    from .tasks import notify_request_expired
+
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=settings.REQUEST_EXPIRY_GRACE_DAYS)
     expired = 0
@@ -186,7 +188,7 @@ def part_requests_expire(*, today: date | None = None) -> int:
                 _close_request(part_request, PartRequest.Status.EXPIRED, None, _("Past its date."))
             except TransitionNotAllowed:
                 continue
-            _enqueue_after_commit("notify_request_expired", part_request.pk)
+            _enqueue_after_commit(notify_request_expired, part_request.pk)
             expired += 1
     return expired
 

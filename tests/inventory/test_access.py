@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from exchange import catalogue
+from exchange import catalogue, engine
 from exchange import services as exchange_services
 from exchange.errors import TransitionNotAllowed
 from inventory import access, services, spreadsheets
@@ -119,7 +119,7 @@ def test_only_an_administrator_cancels_a_shipped_match(plant, chairs):
         part = PartFactory()
         stock_item(plant=source, part=part, quantity=3)
         request = exchange_services.part_request_create(plant=plant, user=chairs["member"], part=part, quantity=1)
-        exchange_services.part_request_match(part_request_id=request.pk)
+        engine.part_request_match(part_request_id=request.pk)
         match = request.matches.get()
         exchange_services.match_approve(match=match, user=chairs["admin"])
         exchange_services.match_quote(match=match, user=source_member, price=5, currency="USD", lead_time_days=1)
