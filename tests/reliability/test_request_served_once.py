@@ -106,10 +106,11 @@ def test_a_cancelled_acceptance_gives_the_units_back_to_the_request(db):
     assert response.status_code == 200, response.content
 
 
-@requires_postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_offers_accepted_at_the_same_instant_serve_the_request_once():
-    # given a request for 1 unit and two approved 1-unit offers from two stores
+# Rounds of the race below; each is a fresh request with two fresh sources.
+RACE_ROUNDS = 10
+
+
+def _race_two_acceptances():
     world = TwoSources(needed=1)
     matches = [world.approved_offer(0), world.approved_offer(1)]
     barrier = threading.Barrier(len(matches))
@@ -126,16 +127,26 @@ def test_two_offers_accepted_at_the_same_instant_serve_the_request_once():
         with lock:
             statuses[status] += 1
 
-    # when both are accepted at once
     threads = [threading.Thread(target=accept_now, args=(match,)) for match in matches]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    reserved = sum(StockItem.objects.filter(pk__in=[i.pk for i in world.items]).values_list("reserved", flat=True))
+    return world, statuses, reserved
 
-    # then one is taken and the other refused; one unit is reserved in all
-    assert statuses == Counter({200: 1, 409: 1})
-    assert Match.objects.filter(request=world.request, status=Match.Status.ACCEPTED).count() == 1
-    assert sum(StockItem.objects.filter(pk__in=[i.pk for i in world.items]).values_list("reserved", flat=True)) == 1
-    assert PartRequest.objects.get(pk=world.request.pk).status == PartRequest.Status.OPEN
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_offers_accepted_at_the_same_instant_serve_the_request_once():
+    # given, in each round, a request for 1 unit and two approved 1-unit offers from two stores
+    # when both are accepted at the same instant
+    rounds = [_race_two_acceptances() for _ in range(RACE_ROUNDS)]
+
+    # then in every round one is taken and the other refused, and one unit is reserved in all
+    assert [statuses for _, statuses, _ in rounds] == [Counter({200: 1, 409: 1})] * RACE_ROUNDS
+    assert [reserved for _, _, reserved in rounds] == [1] * RACE_ROUNDS
+    for world, _, _ in rounds:
+        assert Match.objects.filter(request=world.request, status=Match.Status.ACCEPTED).count() == 1
+        assert PartRequest.objects.get(pk=world.request.pk).status == PartRequest.Status.OPEN
     assert invariant_violations() == []
