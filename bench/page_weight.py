@@ -1,7 +1,7 @@
 """Page weight: what each page costs a phone on 3G on a first visit, against SPEC's budgets.
 
 Seeds a throwaway SQLite database (a plant with 25 open shortages, each with a source at a second plant,
-a member of the first, a member of both), collects the static files as production serves them
+one more with 10 sources and 3 photos of the worn part, a member of the first, a member of both), collects the static files as production serves them
 (hashed, compressed by whitenoise), then fetches every page in PAGES through Django's test client as a
 browser would: the HTML, then each stylesheet, script and image it links to, accepting gzip. Prints per
 page the HTML's bytes raw and compressed, each asset's compressed bytes, the total over the wire and
@@ -34,6 +34,10 @@ PAGES = [
     ("/stock/{own_stock_item}/", "member"),
     ("/stock/import/", "member"),
     ("/stock/labels/", "member"),
+    ("/requests/", "member"),
+    ("/requests/new/", "member"),
+    ("/requests/{sourced_request}/", "member"),
+    ("/matches/{sourced_match}/", "member"),
 ]
 
 BUDGET_TOTAL_BYTES = 30 * 1024
@@ -66,6 +70,8 @@ def main() -> int:
     override_settings(
         DEBUG=False,
         LANGUAGE_CODE="es",
+        MEDIA_ROOT=workdir / "media",
+        ROOT_URLCONF="bench.page_weight",
         STATIC_ROOT=workdir / "static",
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -95,7 +101,40 @@ def main() -> int:
     return 0
 
 
+def _media_and_project_urls():
+    """The project's addresses, and the photos' as a proxy or an object store serves them in production."""
+    from django.conf import settings
+    from django.urls import include, path, re_path
+    from django.views.static import serve
+
+    return [
+        re_path(r"^media/(?P<path>.*)$", lambda request, path: serve(request, path, settings.MEDIA_ROOT)),
+        path("", include("config.urls")),
+    ]
+
+
+def __getattr__(name):
+    # ROOT_URLCONF names this module: its patterns are built when Django first asks, once it is set up.
+    if name == "urlpatterns":
+        return _media_and_project_urls()
+    raise AttributeError(name)
+
+
+def worn_part_photo(seed: int):
+    """A JPEG about as hard to compress as a phone's photo of a worn part: texture, not a flat colour."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageFilter
+
+    image = Image.effect_noise((1600, 1200), 40 + seed).convert("RGB").filter(ImageFilter.GaussianBlur(3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return SimpleUploadedFile(f"pieza-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def seed():
+    from exchange import engine
     from exchange import services as exchange_services
     from exchange.models import Criticality, Match
     from inventory import access
@@ -131,6 +170,20 @@ def seed():
         exchange_services.part_request_create(
             plant=plant, user=member, part=part, quantity=2, criticality=criticalities[row % len(criticalities)]
         )
+    # A stopped line with 10 sources (MATCHING_TOP_N) and photos: the heaviest shortage and match pages.
+    wanted = Part.objects.create(name="Sello mecánico de bomba centrífuga", category="seal")
+    PartNumber.objects.create(part=wanted, brand="John Crane", number="T21-1.375")
+    for index in range(10):
+        holder = Plant.objects.create(
+            name=f"Planta de Aragua {index}", kind=Plant.Kind.PLANT, ownership=Plant.Ownership.STATE,
+            sector="food", state="Aragua", city="Maracay", latitude=10.25 + index / 100, longitude=-67.6,
+        )  # fmt: skip
+        inventory_services.stock_item_create(plant=holder, part=wanted, quantity=2 + index, user=access.SYSTEM)
+    sourced = exchange_services.part_request_create_with_photos(
+        plant=plant, user=member, part=wanted, quantity=4, criticality=Criticality.PRODUCTION_STOPPED,
+        image_files=[worn_part_photo(index) for index in range(3)],
+    )  # fmt: skip
+    engine.part_request_match(part_request_id=sourced.pk)
     # One bin counted ROWS times: its page shows a full ledger.
     for quantity in range(2, ROWS + 2):
         inventory_services.stock_set_quantity(stock_item=own, quantity=quantity, user=member, note="Conteo cíclico")
@@ -139,6 +192,8 @@ def seed():
         "request": plant.part_requests.order_by("pk").values_list("pk", flat=True).first(),
         "match": Match.objects.order_by("pk").values_list("pk", flat=True).first(),
         "stock_item": Stock.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "sourced_request": sourced.pk,
+        "sourced_match": sourced.matches.order_by("-score", "pk").values_list("pk", flat=True).first(),
     }
     return {"visitor": None, "member": member, "several": several}, ids
 

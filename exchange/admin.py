@@ -382,6 +382,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
         "quantity",
         "quantity_fulfilled",
         "criticality",
+        "stopped_since",
         "status",
         "needed_by",
         "created_at",

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,11 @@ from inventory.models import (
     it_grade_in_range,
     positive_or_null,
 )
+
+
+def not_in_the_future(day):
+    if day > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future")
 
 
 class Criticality(models.TextChoices):
@@ -54,6 +61,18 @@ class PartRequest(models.Model):
         validators=[MinValueValidator(0)],
     )
     import_lead_time_days = models.PositiveIntegerField(_("import lead time (days)"), null=True, blank=True)
+    # Urgency among stopped lines: days since this date, weighed by what a day stopped costs.
+    stopped_since = models.DateField(
+        _("production stopped since"), null=True, blank=True, validators=[not_in_the_future]
+    )
+    downtime_usd_per_day = models.DecimalField(
+        _("cost of a day stopped (USD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     # Fabrication spec: taken from the part where the request does not state it.
     material = models.ForeignKey(
         Material, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("material")
@@ -91,6 +110,10 @@ class PartRequest(models.Model):
             models.CheckConstraint(condition=positive_or_null("diameter_mm"), name="request_diameter_positive"),
             models.CheckConstraint(condition=positive_or_null("length_mm"), name="request_length_positive"),
             models.CheckConstraint(condition=positive_or_null("weight_kg"), name="request_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(downtime_usd_per_day__isnull=True) | Q(downtime_usd_per_day__gte=0),
+                name="request_downtime_not_negative",
+            ),
         ]
         indexes = [
             # Reverse matching looks up open requests by part and by material.
@@ -106,6 +129,18 @@ class PartRequest(models.Model):
     @property
     def quantity_outstanding(self):
         return self.quantity - self.quantity_fulfilled
+
+    def days_stopped(self, today) -> int | None:
+        """Days since production stopped for want of the part; None unless it is stopped."""
+        if self.criticality != Criticality.PRODUCTION_STOPPED or self.stopped_since is None:
+            return None
+        return max((today - self.stopped_since).days, 0)
+
+    def downtime_cost_usd(self, today):
+        days = self.days_stopped(today)
+        if days is None or self.downtime_usd_per_day is None:
+            return None
+        return self.downtime_usd_per_day * days
 
 
 class Match(models.Model):

@@ -1,5 +1,7 @@
 """Reads of the exchange outside the engine (exchange.engine.reads): visibility, the dashboard, the pages."""
 
+from datetime import date
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -9,6 +11,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -19,7 +22,8 @@ from django.db.models import (
 
 from inventory import access
 
-from .models import Criticality, Match, Notification, PartRequest
+from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestStatusChange
+from .transitions import OPEN_STATUSES
 
 
 def matches_visible_to(user) -> QuerySet:
@@ -56,6 +60,88 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "state")[:limit]
     )
+
+
+# The web pages' reads: each page's rows in a fixed number of queries, whatever their number.
+
+
+def part_request_urgency(part_request: PartRequest, today) -> tuple:
+    """SPEC's order of urgency: stopped, then degraded, then preventive; among stopped lines, the
+    costliest so far first (days stopped × cost of a day, or the days alone where no cost is given)."""
+    days = part_request.days_stopped(today)
+    cost = part_request.downtime_cost_usd(today)
+    return (
+        Criticality.values.index(part_request.criticality),
+        -(cost if cost is not None else days if days is not None else -1),
+        part_request.needed_by or date.max,
+        -part_request.pk,
+    )
+
+
+def part_requests_visible_to(user) -> QuerySet:
+    """The requests a user may see: every open one (finding sources across plants is the point), its
+    plants' own, and those its plants hold a match on; administrators see all."""
+    requests = PartRequest.objects.all()
+    if access.is_administrator(user):
+        return requests
+    plant_ids = access.plant_ids_acted_for(user)
+    return requests.filter(
+        Q(status=PartRequest.Status.OPEN)
+        | Q(plant_id__in=plant_ids)
+        | Q(pk__in=Match.objects.filter(source_plant_id__in=plant_ids).values("request_id"))
+    )
+
+
+def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) -> list[PartRequest]:
+    """A plant's requests of one status, most urgent first, each with ``open_matches`` best first. Two queries."""
+    best_first = Match.objects.filter(status__in=OPEN_STATUSES).select_related("source_plant").order_by("-score", "id")
+    requests = list(
+        PartRequest.objects.filter(plant_id=plant_id, status=status)
+        .select_related("part")
+        .prefetch_related(Prefetch("matches", queryset=best_first, to_attr="open_matches"))
+        .order_by(_request_urgency(), "-created_at")[:limit]
+    )
+    return sorted(requests, key=lambda part_request: part_request_urgency(part_request, today))
+
+
+def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
+    """The request as its page shows it, if the user may see it (else PartRequest.DoesNotExist). Four queries."""
+    return (
+        part_requests_visible_to(user)
+        .select_related("plant", "part", "material", "created_by")
+        .prefetch_related(
+            "part__numbers", "photos", Prefetch("history", queryset=_history_with_users(RequestStatusChange))
+        )
+        .get(pk=part_request_id)
+    )
+
+
+def matches_for_request_page(*, part_request: PartRequest, user) -> list[Match]:
+    """The request's matches the user may see: those still open first, best first. Two queries."""
+    still_open = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+    return list(
+        matches_visible_to(user)
+        .filter(request=part_request)
+        .select_related("source_plant", "stock_item__part", "capability")
+        .prefetch_related(Prefetch("history", queryset=_history_with_users(MatchStatusChange)))
+        .order_by(still_open, "-score", "id")
+    )
+
+
+def match_for_page(*, match_id: int, user) -> Match:
+    """A match as its page shows it, if the user may see it (else Match.DoesNotExist). Three queries."""
+    return (
+        matches_visible_to(user)
+        .select_related("request__plant", "request__part", "source_plant", "stock_item__part", "capability")
+        .prefetch_related(
+            "request__part__numbers", Prefetch("history", queryset=_history_with_users(MatchStatusChange))
+        )
+        .get(pk=match_id)
+    )
+
+
+def _history_with_users(model):
+    return model.objects.select_related("user").order_by("at", "id")
 
 
 # Notifications

@@ -34,6 +34,7 @@ class PartRequestSerializer(serializers.ModelSerializer):
     description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     import_price_usd = price_usd_field()
+    downtime_usd_per_day = price_usd_field()
     import_lead_time_days = serializers.IntegerField(
         min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False, allow_null=True
     )
@@ -58,6 +59,8 @@ class PartRequestSerializer(serializers.ModelSerializer):
             "quantity_outstanding",
             "needed_by",
             "criticality",
+            "stopped_since",
+            "downtime_usd_per_day",
             "import_price_usd",
             "import_lead_time_days",
             "material",

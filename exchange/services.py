@@ -36,6 +36,8 @@ EDITABLE_REQUEST_FIELDS = {
     "quantity",
     "needed_by",
     "criticality",
+    "stopped_since",
+    "downtime_usd_per_day",
     "import_price_usd",
     "import_lead_time_days",
     "material",

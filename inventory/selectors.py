@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import Part, PartNumber, Plant, StockItem, StockMovement
+from .models import Material, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
 
 
@@ -68,6 +68,22 @@ def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
     own_numbers = PartNumber.objects.filter(part_id=part_id).values("normalized")
     sharing = PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True)
     return Q(**{f"{field}__in": {part_id, *sharing}})
+
+
+def part_with_numbers_by_number(text: str) -> Part | None:
+    """The part a written number names, with all its brands' numbers loaded; None if unknown. Two queries."""
+    part_id = part_ids_by_numbers([text]).get(text)
+    if part_id is None:
+        return None
+    return Part.objects.prefetch_related("numbers").filter(pk=part_id).first()
+
+
+def material_find_by_designation(text: str) -> Material | None:
+    """The material grade any of its designations names ("AISI 1045", "c45", "1.0503"), compared normalized."""
+    normalized = normalize_code(text)
+    if not normalized:
+        return None
+    return Material.objects.filter(designations__normalized=normalized).first()
 
 
 # The store's pages (web/views/stock.py)

@@ -93,7 +93,6 @@ class Proposal:
     explanation: dict
     stock_item_id: int | None = None
     capability_id: int | None = None
-    capability_ids: tuple[int, ...] = ()
 
     @property
     def key(self):
@@ -317,7 +316,6 @@ def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, part
         source="fabrication",
         plant_id=first.plant_id,
         capability_id=finishing.capability_id,
-        capability_ids=tuple(capability.capability_id for capability in chosen),
         quantity=spec.quantity,
         score=score,
         distance_km=_round_km(distance_km),

@@ -4,7 +4,9 @@ The hard conditions of capability fit are written in Python (rules.capability_se
 rules.fabricator_capabilities), in the candidate SQL (reads.capability_candidates) and
 in the reverse-match filter (reads.open_requests_for_capability). Random capabilities
 and requests show the three agree on every condition: the process set, the material,
-each envelope limit and the IT grade.
+each envelope limit and the IT grade. Parts sharing a number are written in the stock
+candidate SQL and in inventory.selectors.interchangeable_parts (the reverse match's
+filter): random numbers, written in forms that normalize alike, show both follow SPEC's rule.
 """
 
 from decimal import Decimal
@@ -178,5 +180,93 @@ def test_the_reverse_match_filter_selects_exactly_the_requests_the_rule_accepts(
             selected = reads.open_requests_for_capability(Capability.objects.get(pk=capability.capability_id))
 
             assert set(selected) == accepted
+
+    in_rolled_back_savepoint(check)
+
+
+# Parts sharing a number: inventory.selectors.interchangeable_parts (the reverse match's filter) and the
+# stock candidate SQL (reads.stock_candidates_for_parts) against the rule as SPEC states it.
+# Written forms that normalize alike, and one that does not, so that numbers collide often.
+WRITTEN_NUMBERS = ["6205-2RS", "6205 2rs", "62052RS", "6206", "6206-ZZ"]
+PARTS = 4
+
+stock_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "part": st.integers(0, PARTS - 1),
+            "quantity": st.integers(0, 3),
+            "reserved": st.integers(0, 3),
+            "exchangeable": st.booleans(),
+        }
+    ),
+    max_size=6,
+)
+part_numbers = st.lists(st.sets(st.sampled_from(WRITTEN_NUMBERS), max_size=2), min_size=PARTS, max_size=PARTS)
+
+
+def store_parts_and_stock(country, drawn_numbers, drawn_stock):
+    from inventory.models import Part, PartNumber, StockItem
+    from inventory.normalization import normalize_code
+
+    parts = [Part.objects.create(name=f"Rodamiento {index}") for index in range(PARTS)]
+    normalized = {}
+    for part, numbers in zip(parts, drawn_numbers, strict=True):
+        for number in numbers:
+            PartNumber.objects.create(part=part, brand=f"Marca {WRITTEN_NUMBERS.index(number)}", number=number)
+        normalized[part.pk] = {normalize_code(number) for number in numbers}
+    items = []
+    for index, row in enumerate(drawn_stock):
+        quantity = row["quantity"]
+        items.append(
+            StockItem.objects.create(
+                plant=country["shops"][index % SHOPS],
+                part=parts[row["part"]],
+                quantity=quantity,
+                reserved=min(row["reserved"], quantity),
+                exchangeable=row["exchangeable"],
+                location=f"E{index}",
+            )
+        )
+    return parts, normalized, items
+
+
+def shares_a_number(normalized, part_id, other_id):
+    return part_id == other_id or bool(normalized[part_id] & normalized[other_id])
+
+
+@EXAMPLES
+@given(drawn_numbers=part_numbers, drawn_stock=stock_rows)
+def test_stock_candidates_and_the_cross_reference_filter_follow_the_shared_number_rule(
+    country, drawn_numbers, drawn_stock
+):
+    from inventory.models import StockItem
+    from inventory.selectors import interchangeable_parts
+
+    def check():
+        parts, normalized, items = store_parts_and_stock(country, drawn_numbers, drawn_stock)
+        candidates = reads.stock_candidates_for_parts([part.pk for part in parts])
+        for part in parts:
+            sharing = {item.pk for item in items if shares_a_number(normalized, part.pk, item.part_id)}
+            available = {item.pk for item in items if item.pk in sharing and item.exchangeable}
+            available = {pk for pk in available if StockItem.objects.get(pk=pk).quantity_available > 0}
+            assert {candidate.stock_item_id for candidate in candidates[part.pk]} == available
+            assert set(StockItem.objects.filter(interchangeable_parts(part.pk)).values_list("pk", flat=True)) == sharing
+
+    in_rolled_back_savepoint(check)
+
+
+@EXAMPLES
+@given(drawn_numbers=part_numbers, drawn_stock=stock_rows.filter(bool))
+def test_the_reverse_match_of_a_stock_item_selects_the_requests_of_parts_sharing_a_number(
+    country, drawn_numbers, drawn_stock
+):
+    def check():
+        parts, normalized, items = store_parts_and_stock(country, drawn_numbers, drawn_stock)
+        requests = {
+            PartRequest.objects.create(plant=country["requester"], part=part, quantity=1).pk: part.pk for part in parts
+        }
+        for item in items:
+            expected = {pk for pk, part_id in requests.items() if shares_a_number(normalized, item.part_id, part_id)}
+            assert set(reads.open_requests_for_stock_item(item).values_list("pk", flat=True)) == expected
 
     in_rolled_back_savepoint(check)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0003_notifications_and_request_photos'),
+        ('exchange', '0004_partrequest_stopped_since'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

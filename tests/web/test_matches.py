@@ -1,0 +1,238 @@
+"""A match's page (/matches/<id>/) and the requester's actions: accept, decline, cancel, fulfil."""
+
+import pytest
+
+from exchange import engine, services
+from exchange.models import Match, PartRequest
+from inventory.models import StockItem
+from tests.factories import MembershipFactory, PartFactory, PlantFactory, stock_item
+
+from .conftest import signed_in
+
+
+@pytest.fixture
+def shortage(plant, member):
+    part = PartFactory(name="Rodamiento 6205", numbers=[("SKF", "6205-2RS")], import_price_usd="40.00")
+    return services.part_request_create(plant=plant, user=member, part=part, quantity=3)
+
+
+@pytest.fixture
+def match(shortage, other_plant):
+    stock_item(plant=other_plant, part=shortage.part, quantity=5)
+    engine.part_request_match(part_request_id=shortage.pk)
+    return Match.objects.get(request=shortage)
+
+
+@pytest.fixture
+def quoted(match, admin_user, other_member):
+    """Approved by an administrator and quoted by the source plant, as the requester finds it."""
+    services.match_approve(match=match, user=admin_user)
+    return services.match_quote(match=match, user=other_member, price="95.50", currency="USD", lead_time_days=2)
+
+
+@pytest.fixture
+def accepted(quoted, member):
+    return services.match_accept(match=quoted, user=member)
+
+
+@pytest.fixture
+def third_client(db):
+    return signed_in(MembershipFactory(plant=PlantFactory(name="Planta Tercera")).user)
+
+
+def status(match):
+    match.refresh_from_db()
+    return match.status
+
+
+def test_the_page_shows_the_source_quantity_quote_explanation_and_history(member_client, quoted, other_plant):
+    page = member_client.get(f"/matches/{quoted.pk}/").content.decode()
+
+    assert f"Fuente: {other_plant.name}" in page
+    assert "95,50 USD" in page and "2 días" in page
+    assert quoted.explanation["summary"] in page
+    assert "Historial" in page and "admin" in page  # who approved
+    assert f'href="/requests/{quoted.request_id}/"' in page
+    assert f'action="/matches/{quoted.pk}/accept/"' in page
+    assert 'id="decline"' in page and f'action="/matches/{quoted.pk}/decline/"' in page
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("member", 200), ("several", 200), ("source", 200), ("third", 404), ("staff", 200), ("visitor", 302)],
+)
+def test_who_sees_a_match_page(who, expected, match, member, several_member, other_member, admin_user, third_client):
+    from django.test import Client
+
+    clients = {
+        "member": signed_in(member),
+        "several": signed_in(several_member),
+        "source": signed_in(other_member),
+        "third": third_client,
+        "staff": signed_in(admin_user),
+        "visitor": Client(),
+    }
+
+    response = clients[who].get(f"/matches/{match.pk}/")
+
+    if who == "several":
+        assert response["Location"].startswith("/plant/")  # chooses a plant first, then sees it
+        clients[who].post("/plant/", {"plant": match.source_plant_id})
+        response = clients[who].get(f"/matches/{match.pk}/")
+    assert response.status_code == expected
+    if who == "visitor":
+        assert response["Location"] == f"/login/?next=/matches/{match.pk}/"
+
+
+def test_the_source_plant_sees_no_requester_buttons(other_client, quoted):
+    page = other_client.get(f"/matches/{quoted.pk}/").content.decode()
+
+    assert "/accept/" not in page and "/fulfil/" not in page and "/decline/" not in page
+
+
+def test_the_requester_accepts_an_approved_quoted_source(member_client, quoted):
+    response = member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert response.status_code == 302 and response["Location"] == f"/matches/{quoted.pk}/"
+    assert status(quoted) == Match.Status.ACCEPTED
+    assert StockItem.objects.get(pk=quoted.stock_item_id).reserved == quoted.quantity
+    assert "Aceptó esta fuente" in member_client.get(response["Location"]).content.decode()
+
+
+def test_a_double_tapped_accept_reserves_once_and_says_why_the_second_did_nothing(member_client, quoted):
+    member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    second = member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert second.status_code == 409
+    assert "No se puede aceptar" in second.content.decode()
+    assert StockItem.objects.get(pk=quoted.stock_item_id).reserved == quoted.quantity
+
+
+def test_accepting_before_the_source_quotes_is_a_409_with_the_message(member_client, match, admin_user):
+    services.match_approve(match=match, user=admin_user)
+
+    response = member_client.post(f"/matches/{match.pk}/accept/")
+
+    assert response.status_code == 409
+    assert "La fuente aún no ha cotizado" in response.content.decode()
+    assert status(match) == Match.Status.APPROVED
+
+
+def test_accepting_when_the_units_are_gone_is_a_409_and_changes_nothing(member_client, quoted):
+    # given: another plant took the units meanwhile
+    StockItem.objects.filter(pk=quoted.stock_item_id).update(reserved=5)
+
+    response = member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert response.status_code == 409
+    assert status(quoted) == Match.Status.APPROVED
+
+
+def test_the_source_plant_may_not_accept_for_the_requester(other_client, quoted):
+    response = other_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert response.status_code == 403 and "No puede hacer esto" in response.content.decode()
+    assert status(quoted) == Match.Status.APPROVED
+
+
+def test_a_third_plant_gets_404_on_every_action(third_client, quoted):
+    for action in ("accept", "decline", "cancel", "fulfil"):
+        assert third_client.post(f"/matches/{quoted.pk}/{action}/", {"reason": "price"}).status_code == 404
+    assert status(quoted) == Match.Status.APPROVED
+
+
+def test_visitors_are_sent_to_sign_in_by_every_action(client, quoted):
+    for action in ("accept", "decline", "cancel", "fulfil"):
+        assert client.post(f"/matches/{quoted.pk}/{action}/")["Location"].startswith("/login/")
+
+
+def test_a_get_on_an_action_goes_to_the_match_page(member_client, quoted):
+    assert member_client.get(f"/matches/{quoted.pk}/accept/")["Location"] == f"/matches/{quoted.pk}/"
+    assert status(quoted) == Match.Status.APPROVED
+
+
+def test_declining_needs_a_reason_and_records_it_with_the_note(member_client, quoted):
+    refused = member_client.post(f"/matches/{quoted.pk}/decline/", {"note": "caro"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Diga por qué rechaza esta fuente." in page and f'href="#match{quoted.pk}_reason_0"' in page
+    assert status(quoted) == Match.Status.APPROVED
+
+    response = member_client.post(
+        f"/matches/{quoted.pk}/decline/", {"reason": "price", "note": "El doble del importado"}
+    )
+
+    assert response["Location"] == f"/matches/{quoted.pk}/"
+    assert status(quoted) == Match.Status.DECLINED
+    assert quoted.history.last().note == "Precio: El doble del importado"
+
+
+def test_actions_sent_from_the_shortage_page_return_to_it_but_never_to_another_site(member_client, quoted):
+    back = member_client.post(f"/matches/{quoted.pk}/accept/", {"next": f"/requests/{quoted.request_id}/"})
+    assert back["Location"] == f"/requests/{quoted.request_id}/"
+
+    away = member_client.post(f"/matches/{quoted.pk}/cancel/", {"next": "https://evil.example/"})
+    assert away["Location"] == f"/matches/{quoted.pk}/"
+
+
+def test_the_requester_cancels_an_accepted_match_and_the_units_are_released(member_client, accepted):
+    response = member_client.post(f"/matches/{accepted.pk}/cancel/", {"note": "Ya no hace falta"})
+
+    assert response.status_code == 302
+    assert status(accepted) == Match.Status.CANCELLED
+    assert StockItem.objects.get(pk=accepted.stock_item_id).reserved == 0
+
+
+def test_the_requester_receives_the_units_and_the_request_closes(member_client, accepted):
+    response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": str(accepted.quantity)})
+
+    assert response.status_code == 302
+    assert status(accepted) == Match.Status.FULFILLED
+    part_request = PartRequest.objects.get(pk=accepted.request_id)
+    assert part_request.quantity_fulfilled == accepted.quantity
+    assert "Recepción confirmada" in member_client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(("quantity", "message"), [("0", "mayor o igual a 1"), ("x", "número entero"), ("1", "")])
+def test_a_receipt_of_a_wrong_quantity_is_a_form_error(member_client, accepted, quantity, message):
+    response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": quantity})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and message in page
+    assert f'href="#match{accepted.pk}_quantity"' in page
+    assert status(accepted) == Match.Status.ACCEPTED
+
+
+def test_the_source_plant_may_not_confirm_receipt(other_client, accepted):
+    assert other_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": "3"}).status_code == 403
+    assert status(accepted) == Match.Status.ACCEPTED
+
+
+def test_an_administrator_without_a_plant_may_decline_but_not_accept(staff_client, quoted):
+    assert staff_client.post(f"/matches/{quoted.pk}/accept/").status_code == 403
+
+    response = staff_client.post(f"/matches/{quoted.pk}/decline/", {"reason": "other", "note": "Duplicada"})
+
+    assert response.status_code == 302 and status(quoted) == Match.Status.DECLINED
+
+
+def test_the_match_page_costs_a_fixed_number_of_queries(member_client, accepted, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert member_client.get(f"/matches/{accepted.pk}/").status_code == 200
+
+
+def test_the_homes_links_to_matches_open_for_both_plants(member_client, other_client, quoted):
+    # given: the requester is to accept the quoted source; the source is then to ship it
+    assert f'href="/matches/{quoted.pk}/"' in member_client.get("/").content.decode()
+    member_client.post(f"/matches/{quoted.pk}/accept/")
+
+    assert f'href="/matches/{quoted.pk}/"' in other_client.get("/").content.decode()
+    for client in (member_client, other_client):
+        assert client.get(f"/matches/{quoted.pk}/").status_code == 200
+
+
+def test_no_template_comment_leaks_into_a_page(member_client, accepted):
+    for address in (f"/matches/{accepted.pk}/", f"/requests/{accepted.request_id}/", "/requests/", "/requests/new/"):
+        assert "{#" not in member_client.get(address).content.decode(), address
