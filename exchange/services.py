@@ -327,25 +327,30 @@ def match_accept(*, match: Match, user) -> Match:
         raise TransitionNotAllowed(_("The request is no longer open."))
     if match.status == Match.Status.APPROVED and not match.is_quoted:
         raise TransitionNotAllowed(_("The source has not quoted yet."))
-    _require_still_needed(match)
     _transition(match, "accept", user)
+    # After the transition's own check, so that accepting twice says so; a refusal rolls it back.
+    _require_still_needed(match)
     if match.source == Match.Source.STOCK:
         inventory_services.stock_reserve(stock_item_id=match.stock_item_id, quantity=match.quantity)
     _notify(match, "accepted", user)
     return match
 
 
-def _units_committed(part_request):
+def _units_committed(part_request, *, besides: Match | None = None):
     """The units accepted or shipped sources hold for the request and have not delivered yet."""
-    held = Match.objects.filter(request=part_request, status__in=RESERVING_STATUSES).aggregate(total=Sum("quantity"))
-    return held["total"] or 0
+    held = Match.objects.filter(request=part_request, status__in=RESERVING_STATUSES)
+    if besides is not None:
+        held = held.exclude(pk=besides.pk)
+    return held.aggregate(total=Sum("quantity"))["total"] or 0
 
 
 def _require_still_needed(match):
     # Call with the request locked (_lock_match): two acceptances of one request then take turns,
     # and the second sees the units the first committed.
     part_request = match.request
-    still_needed = part_request.quantity - part_request.quantity_fulfilled - _units_committed(part_request)
+    still_needed = (
+        part_request.quantity - part_request.quantity_fulfilled - _units_committed(part_request, besides=match)
+    )
     if match.quantity > still_needed:
         # A quote prices its quantity: taking fewer units than quoted would change the deal behind the
         # source's back, so the source re-quotes for what is still needed (allowed while approved).

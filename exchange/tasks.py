@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 from psycopg import errors as psycopg_errors
 
 from config import outage
@@ -31,6 +32,10 @@ RETRY_POLICY = {
 }
 
 
+# What an unreachable or frozen broker raises; a task that fails while running eagerly is not one.
+BROKER_ERRORS = (KombuOperationalError, OSError)
+
+
 def publish(task, *args):
     """Enqueue a task; if the broker is unreachable, log it and let the periodic sweep catch up."""
     if outage.broker.active():
@@ -42,7 +47,8 @@ def publish(task, *args):
     try:
         task.delay(*args)
     except Exception as error:
-        outage.broker.start(error)
+        if isinstance(error, BROKER_ERRORS):
+            outage.broker.start(error)
         logger.exception("Could not enqueue %s%r; the periodic sweep will catch up.", task.name, args)
 
 
