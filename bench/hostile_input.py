@@ -116,7 +116,7 @@ def probes(ids):
 
 def seed():
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from exchange import services as exchange_services
     from exchange.models import Match
@@ -138,7 +138,7 @@ def seed():
     match, _ = Match.objects.get_or_create(
         request=request, stock_item=stock, defaults={"source": "stock", "source_plant": source, "quantity": 1}
     )
-    tokens = {"member": Token.objects.create(user=member).key, "admin": Token.objects.create(user=admin).key}
+    tokens = {"member": AuthToken.objects.create(user=member)[1], "admin": AuthToken.objects.create(user=admin)[1]}
     return tokens, {"match": match.pk, "part": part.pk, "plant": plant.pk}
 
 

@@ -169,17 +169,17 @@ class StockItemSerializer(strict.ModelSerializer):
         validators = []
 
 
-class StockItemUpdateSerializer(StockItemSerializer):
-    """An item stays at its plant and holds its part: moving units goes through the exchange."""
-
-    class Meta(StockItemSerializer.Meta):
-        read_only_fields = ["plant", "part", "reserved"]
-
-
 class StockMovementSerializer(strict.ModelSerializer):
     class Meta:
         model = StockMovement
         fields = ["id", "stock_item", "delta", "reason", "match", "user", "note", "at"]
+
+    def to_representation(self, movement):
+        data = super().to_representation(movement)
+        if movement.match is not None and not self.context.get("reveals_matches", False):
+            # The note and the user name the other side of the match: the requesting plant, its request.
+            data.update(match=None, user=None, note="")
+        return data
 
 
 class CapabilitySerializer(strict.ModelSerializer):

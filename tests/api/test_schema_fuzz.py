@@ -7,7 +7,7 @@ import schemathesis
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -83,7 +83,7 @@ def fuzzed_operations(schema):
 @pytest.mark.timeout(600)
 def test_every_operation_survives_generated_input(transactional_db, world):
     operations = fuzzed_operations(json_only_schema())
-    admin_token, member_token = (Token.objects.create(user=world.users[role]).key for role in ("admin", "owner"))
+    admin_token, member_token = (AuthToken.objects.create(user=world.users[role])[1] for role in ("admin", "owner"))
 
     sent = 0
     for operation in operations:
@@ -100,7 +100,7 @@ def test_every_operation_survives_generated_input(transactional_db, world):
 @pytest.mark.timeout(1800)
 def test_every_operation_survives_a_hundred_examples(transactional_db, world):
     operations = fuzzed_operations(json_only_schema())
-    admin_token, member_token = (Token.objects.create(user=world.users[role]).key for role in ("admin", "owner"))
+    admin_token, member_token = (AuthToken.objects.create(user=world.users[role])[1] for role in ("admin", "owner"))
 
     sent = Counter()
     for operation in operations:
@@ -120,7 +120,7 @@ def test_sequences_of_calls_linked_by_their_ids_survive(db, world):
     schema = json_only_schema()
     # drf-spectacular writes no OpenAPI links: schemathesis infers them from the ids each response names.
     assert inject_links(schema) > 0
-    token = Token.objects.create(user=world.users["admin_member"]).key
+    token = AuthToken.objects.create(user=world.users["admin_member"])[1]
     steps, failures = Counter(), []
 
     class Exchange(schema.as_state_machine()):
