@@ -23,4 +23,4 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret-collectstatic-only-not-a-secret \
 
 USER exchange
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py"]

@@ -67,6 +67,26 @@ def invariant_violations() -> list[str]:
         violations.append(
             f"request {request_id}: quantity_fulfilled {fulfilled} but its fulfilled matches deliver {expected}"
         )
+    served = _sum_of(
+        Match.objects.filter(status__in=[*RESERVING_STATUSES, Match.Status.FULFILLED]),
+        per="request",
+        field="quantity",
+    )
+    for request_id, quantity, serving in (
+        PartRequest.objects.annotate(serving=served)
+        .filter(serving__gt=F("quantity"))
+        .values_list("id", "quantity", "serving")
+    ):
+        violations.append(f"request {request_id}: needs {quantity} but its matches serve {serving}")
+
+    for match_id, source_plant_id, item_plant_id in (
+        Match.objects.filter(source=Match.Source.STOCK)
+        .exclude(source_plant_id=F("stock_item__plant_id"))
+        .values_list("id", "source_plant_id", "stock_item__plant_id")
+    ):
+        violations.append(
+            f"match {match_id}: source plant {source_plant_id} but its stock item is at plant {item_plant_id}"
+        )
     return violations
 
 

@@ -82,7 +82,7 @@ class World:
 
 def seed_world(scarce_items, units):
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from inventory import access
     from inventory import services as inventory_services
@@ -98,7 +98,7 @@ def seed_world(scarce_items, units):
         user = users.create_user(username=f"load-{run}-{name}", password=secrets.token_urlsafe(16), **flags)
         if plant is not None:
             inventory_services.membership_create(member=user, plant=plant, user=system)
-        return Actor(user.username, Token.objects.create(user=user).key, plant.pk if plant else None)
+        return Actor(user.username, AuthToken.objects.create(user=user)[1], plant.pk if plant else None)
 
     admin = actor("admin", is_staff=True)
     parts = [

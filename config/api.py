@@ -1,14 +1,16 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from knox.views import LoginView
+from knox.views import LogoutAllView as KnoxLogoutAllView
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
 
+from config.throttling import ScopedRateThrottle
 from exchange.api import MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
 from inventory.api import (
     CapabilityViewSet,
@@ -21,18 +23,35 @@ from inventory.api import (
 )
 
 
-class TokenView(ObtainAuthToken):
+class TokenView(LoginView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
     # Only this scope: password guessing is throttled per client, whatever its authentication.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    # ObtainAuthToken names DRF's own parsers, which read bodies of any size and depth.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     @extend_schema(
         request=AuthTokenSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
-        description=_("Exchange a username and password for the token to send as 'Authorization: Token <token>'."),
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})
+        },
+        description=_(
+            "Exchange a username and password for a new token to send as 'Authorization: Token <token>'. "
+            "It ends at its expiry, at logout, or when the password changes."
+        ),
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request, format=None):
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        request.user = credentials.validated_data["user"]
+        return super().post(request, format=format)
+
+
+@extend_schema(request=None, responses={204: None}, description=_("Revoke every token of the caller."))
+class LogoutAllView(KnoxLogoutAllView):
+    pass
 
 
 router = DefaultRouter()
@@ -50,8 +69,10 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     # The published contract is public, like any API documentation.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file, which the Content-Security-Policy allows.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="logout-all"),
     path("stats/", StatsView.as_view(), name="stats"),
     # Endpoints that are not viewsets (such as stock/import/) go above the router.
     path("stock/", include("inventory.spreadsheet_api")),

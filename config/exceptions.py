@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -25,8 +25,17 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     elif isinstance(exc, IntegrityError):
         return Response({"detail": _("The change conflicts with existing data.")}, status=status.HTTP_409_CONFLICT)
-    elif isinstance(exc, DatabaseError):
-        # The transaction was rolled back whole: the client may simply try again.
+    elif isinstance(exc, DataError):
+        # A value the database cannot store (a NUL character, a number out of its column's range) that
+        # validation let through: the same input would fail again, so it is never answered "retry".
+        logger.warning("Input the database refused answered 400: %s", exc)
+        return Response(
+            {"detail": _("A value is out of the range the database can store.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    elif isinstance(exc, OperationalError):
+        # A lost connection, a deadlock or a serialization failure: the transaction was rolled back whole,
+        # and the same request may succeed when tried again. Other database errors are bugs: a 500.
         logger.exception("Database error answered 503", exc_info=exc)
         return Response(
             {"detail": _("The database is busy or unavailable. Try again shortly.")},

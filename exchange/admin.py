@@ -7,7 +7,7 @@ status and quantities are never plain editable fields here.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,8 +32,8 @@ from inventory.admin import (
 from inventory.errors import ConflictError
 from inventory.models import Part
 
-from . import catalogue, dashboard, engine, services
-from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
+from . import catalogue, dashboard, engine, selectors, services
+from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import TRANSITIONS
 
 SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
@@ -100,15 +100,6 @@ class MatchStatusChangeInline(ReadOnlyInline):
 
 class RequestStatusChangeInline(MatchStatusChangeInline):
     model = RequestStatusChange
-
-
-# SPEC "Urgency": production stopped, then degraded, then preventive.
-URGENCY_RANK = Case(
-    When(request__criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)),
-    When(request__criticality=Criticality.DEGRADED, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -206,11 +197,11 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Annotated before ordering: the default ordering sorts on the annotation.
-        queryset = self.model._default_manager.annotate(urgency=URGENCY_RANK)
+        queryset = self.model._default_manager.annotate(urgency=selectors.urgency_rank("request__"))
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ["urgency", "created_at", "-score"]
+        return ["urgency", F("request__stopped_since").asc(nulls_last=True), "created_at", "-score"]
 
     def get_urls(self):
         def review_view(view):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.pagination import IdCursorPagination
+from config.parsers import ParsedBodyMixin
 from inventory import access
 
 from . import selectors, services
@@ -43,7 +44,7 @@ class BestFirstPagination(IdCursorPagination):
 
 
 @extend_schema_view(partial_update=extend_schema(responses={200: PartRequestSerializer, 409: CONFLICT}))
-class PartRequestViewSet(viewsets.ModelViewSet):
+class PartRequestViewSet(ParsedBodyMixin, viewsets.ModelViewSet):
     filterset_class = PartRequestFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -141,7 +142,9 @@ def match_action(service, input_serializer=None):
     return extend_schema(request=input_serializer, responses={200: MatchSerializer, 409: CONFLICT}, filters=False)(act)
 
 
-class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class MatchViewSet(
+    ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     filterset_class = MatchFilter
 
     def get_queryset(self):
@@ -170,7 +173,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     cancel = match_action(services.match_cancel, NoteSerializer)
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's notifications, newest first; another user's are not found."""
 
     serializer_class = NotificationSerializer

@@ -87,7 +87,8 @@ class PartRequest(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -252,7 +253,8 @@ class MatchStatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=Match.Status.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -278,7 +280,8 @@ class RequestStatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=PartRequest.Status.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -311,7 +314,8 @@ class RequestPhoto(models.Model):
     height = models.PositiveIntegerField(_("height"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

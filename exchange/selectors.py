@@ -82,7 +82,7 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
 # The web pages' reads: each page's rows in a fixed number of queries, whatever their number.
 
 
-def part_request_urgency(part_request: PartRequest, today) -> tuple:
+def parturgency_rank(part_request: PartRequest, today) -> tuple:
     """SPEC's order of urgency: stopped, then degraded, then preventive; among stopped lines, the
     costliest so far first (days stopped × cost of a day, or the days alone where no cost is given)."""
     days = part_request.days_stopped(today)
@@ -116,9 +116,9 @@ def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) 
         PartRequest.objects.filter(plant_id=plant_id, status=status)
         .select_related("part")
         .prefetch_related(Prefetch("matches", queryset=best_first, to_attr="open_matches"))
-        .order_by(_request_urgency(), "-created_at")[:limit]
+        .order_by(urgency_rank(), "-created_at")[:limit]
     )
-    return sorted(requests, key=lambda part_request: part_request_urgency(part_request, today))
+    return sorted(requests, key=lambda part_request: parturgency_rank(part_request, today))
 
 
 def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
@@ -228,12 +228,15 @@ def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
         .annotate(waiting_for=waiting_for)
         .exclude(waiting_for="")
         .select_related("request__part", "request__plant", "source_plant")
-        .order_by(_request_urgency("request__"), "request__needed_by", "created_at", "pk")[:limit]
+        .order_by(urgency_rank("request__"), "request__needed_by", "created_at", "pk")[:limit]
     )
 
 
-def _request_urgency(prefix: str = "") -> Case:
-    """Production stopped first, then degraded, then preventive."""
+def urgency_rank(prefix: str = "") -> Case:
+    """SPEC's first key of urgency, as SQL: production stopped first, then degraded, then preventive.
+
+    Every ordered list of requests or matches (the review queue, the board, the pages) sorts on it; the
+    request list adds the cost of the days stopped in Python (``part_request_urgency``)."""
     return Case(
         *(
             When(**{f"{prefix}criticality": criticality}, then=Value(rank))
@@ -250,7 +253,7 @@ def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[Pa
         PartRequest.objects.filter(plant_id=plant_id, status=PartRequest.Status.OPEN)
         .annotate(best_source_id=Subquery(best.values("pk")[:1]))
         .select_related("part")
-        .order_by(_request_urgency(), F("needed_by").asc(nulls_last=True), "created_at", "pk")[:limit]
+        .order_by(urgency_rank(), F("needed_by").asc(nulls_last=True), "created_at", "pk")[:limit]
     )
     sources = Match.objects.select_related("source_plant").in_bulk(
         [request.best_source_id for request in requests if request.best_source_id]
@@ -281,25 +284,18 @@ def match_ids_visible_to(user, match_ids) -> set[int]:
 
 # The web pages: the board of open shortages, offers, and what a workshop fits.
 
+
 # SPEC "Urgency": stopped lines first, then degraded, then preventive.
-URGENCY_RANK = Case(
-    When(criticality=Criticality.PRODUCTION_STOPPED, then=Value(0)),
-    When(criticality=Criticality.DEGRADED, then=Value(1)),
-    default=Value(2),
-)
-
-
 def open_requests_by_urgency() -> QuerySet:
-    """Open requests, most urgent first, the oldest first within a criticality.
+    """Open requests, most urgent first (SPEC "Urgency"), then the oldest.
 
-    Among stopped lines SPEC puts the costliest so far first (days since ``stopped_since`` times
-    ``downtime_usd_per_day``, or the days alone); that order goes between the rank and the age here
-    once PartRequest records when production stopped.
+    Among stopped lines, the longest stopped first: the days alone, since a cost per day is optional
+    and SQL here would have to compare dollars with days.
     """
     return (
         PartRequest.objects.filter(status=PartRequest.Status.OPEN)
-        .annotate(urgency=URGENCY_RANK)
-        .order_by("urgency", "created_at", "id")
+        .annotate(urgency=urgency_rank())
+        .order_by("urgency", F("stopped_since").asc(nulls_last=True), "created_at", "id")
     )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config import fields as strict
 from inventory.models import Capability, StockItem
 from inventory.serializers import (
     MAX_LEAD_TIME_DAYS,
@@ -22,20 +23,20 @@ from .models import Match, Notification, PartRequest, RequestPhoto
 MAX_QUOTE_PRICE = Decimal("999999999999.99")
 
 
-class RequestPhotoSerializer(serializers.ModelSerializer):
+class RequestPhotoSerializer(strict.ModelSerializer):
     class Meta:
         model = RequestPhoto
         fields = ["id", "image", "thumbnail", "width", "height"]
         read_only_fields = fields
 
 
-class PartRequestSerializer(serializers.ModelSerializer):
+class PartRequestSerializer(strict.ModelSerializer):
     number = serializers.CharField(max_length=120, allow_blank=True, required=False)
     description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = strict.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     import_price_usd = price_usd_field()
     downtime_usd_per_day = price_usd_field()
-    import_lead_time_days = serializers.IntegerField(
+    import_lead_time_days = strict.IntegerField(
         min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False, allow_null=True
     )
     processes = processes_field()
@@ -43,7 +44,7 @@ class PartRequestSerializer(serializers.ModelSerializer):
     length_mm = envelope_field()
     weight_kg = envelope_field()
     it_grade = it_grade_field()
-    quantity_outstanding = serializers.IntegerField(read_only=True)
+    quantity_outstanding = strict.IntegerField(read_only=True)
     photos = RequestPhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -80,23 +81,23 @@ class PartRequestSerializer(serializers.ModelSerializer):
 
 
 class PartRequestUpdateSerializer(PartRequestSerializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
+    quantity = strict.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
 
     class Meta(PartRequestSerializer.Meta):
         read_only_fields = ["plant", "created_by"]
 
 
 class QuoteSerializer(serializers.Serializer):
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE)
+    price = strict.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE)
     currency = serializers.ChoiceField(choices=Match.Currency.choices)
-    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
+    lead_time_days = strict.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
 
 
 class QuoteInputSerializer(QuoteSerializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True)
+    quantity = strict.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True)
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(strict.ModelSerializer):
     # Blank until the source quotes.
     quote_currency = serializers.ChoiceField(choices=Match.Currency.choices, allow_blank=True, read_only=True)
     quote = serializers.SerializerMethodField()
@@ -141,9 +142,9 @@ class MatchSerializer(serializers.ModelSerializer):
 
 class MatchOfferSerializer(QuoteInputSerializer):
     # Only open requests are visible to every plant; a closed one is unknown to an outsider.
-    request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.filter(status=PartRequest.Status.OPEN))
-    stock_item = serializers.PrimaryKeyRelatedField(queryset=StockItem.objects.all(), required=False, allow_null=True)
-    capability = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), required=False, allow_null=True)
+    request = strict.PrimaryKeyRelatedField(queryset=PartRequest.objects.filter(status=PartRequest.Status.OPEN))
+    stock_item = strict.PrimaryKeyRelatedField(queryset=StockItem.objects.all(), required=False, allow_null=True)
+    capability = strict.PrimaryKeyRelatedField(queryset=Capability.objects.all(), required=False, allow_null=True)
 
 
 class RejectSerializer(serializers.Serializer):
@@ -155,7 +156,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 def usd_field():
-    return serializers.DecimalField(max_digits=16, decimal_places=2)
+    return strict.DecimalField(max_digits=16, decimal_places=2)
 
 
 class UsdByKeySerializer(serializers.Serializer):
@@ -170,16 +171,16 @@ class UsdByMonthSerializer(serializers.Serializer):
 
 class StatsSerializer(serializers.Serializer):
     usd_avoided_total = usd_field()
-    requests_open = serializers.IntegerField()
-    requests_fulfilled = serializers.IntegerField()
-    matches_by_status = serializers.DictField(child=serializers.IntegerField())
+    requests_open = strict.IntegerField()
+    requests_fulfilled = strict.IntegerField()
+    matches_by_status = serializers.DictField(child=strict.IntegerField())
     usd_avoided_by_state = UsdByKeySerializer(many=True)
     usd_avoided_by_sector = UsdByKeySerializer(many=True)
     usd_avoided_by_month = UsdByMonthSerializer(many=True)
     domestic_spend_by_currency = serializers.DictField(child=usd_field())
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(strict.ModelSerializer):
     text = serializers.CharField(read_only=True)
 
     class Meta:
@@ -189,4 +190,4 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationsReadAllSerializer(serializers.Serializer):
-    plant = serializers.IntegerField(min_value=1, required=False, help_text=_("Only this plant's notifications."))
+    plant = strict.IntegerField(min_value=1, required=False, help_text=_("Only this plant's notifications."))

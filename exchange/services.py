@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from . import engine, photos
 from .engine.rules import great_circle_km
 from .errors import TransitionNotAllowed
 from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
-from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, TRANSITIONS
+from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
 
 SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
 EDITABLE_REQUEST_FIELDS = {
@@ -121,10 +122,17 @@ def part_request_update(*, part_request: PartRequest, user, **fields) -> PartReq
         raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
     if "quantity" in fields and fields["quantity"] < part_request.quantity_fulfilled:
         raise ValidationError({"quantity": [_("Cannot be less than what has already been received.")]})
+    if "quantity" in fields and fields["quantity"] < part_request.quantity_fulfilled + _units_committed(part_request):
+        raise ValidationError({"quantity": [_("Cannot be less than what accepted sources are already sending.")]})
+    part_before = part_request.part_id
     for name, value in fields.items():
         setattr(part_request, name, value)
     if "number" in fields and "part" not in fields:
         part_request.part = _resolve_part(part_request.number, None) or part_request.part
+    if part_request.part_id != part_before and _units_committed(part_request) + part_request.quantity_fulfilled:
+        raise ValidationError(
+            {"part": [_("A source has already been accepted for this part: cancel it before changing the part.")]}
+        )
     if "part" in fields or "number" in fields:
         _fill_spec_from_part(part_request, {name for name, value in fields.items() if value is not None})
     _validate_request(part_request)
@@ -320,10 +328,41 @@ def match_accept(*, match: Match, user) -> Match:
     if match.status == Match.Status.APPROVED and not match.is_quoted:
         raise TransitionNotAllowed(_("The source has not quoted yet."))
     _transition(match, "accept", user)
+    # After the transition's own check, so that accepting twice says so; a refusal rolls it back.
+    _require_still_needed(match)
     if match.source == Match.Source.STOCK:
         inventory_services.stock_reserve(stock_item_id=match.stock_item_id, quantity=match.quantity)
     _notify(match, "accepted", user)
     return match
+
+
+def _units_committed(part_request, *, besides: Match | None = None):
+    """The units accepted or shipped sources hold for the request and have not delivered yet."""
+    held = Match.objects.filter(request=part_request, status__in=RESERVING_STATUSES)
+    if besides is not None:
+        held = held.exclude(pk=besides.pk)
+    return held.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def _require_still_needed(match):
+    # Call with the request locked (_lock_match): two acceptances of one request then take turns,
+    # and the second sees the units the first committed.
+    part_request = match.request
+    still_needed = (
+        part_request.quantity - part_request.quantity_fulfilled - _units_committed(part_request, besides=match)
+    )
+    if match.quantity > still_needed:
+        # A quote prices its quantity: taking fewer units than quoted would change the deal behind the
+        # source's back, so the source re-quotes for what is still needed (allowed while approved).
+        if still_needed <= 0:
+            raise TransitionNotAllowed(_("The request needs no more units: other accepted sources already cover it."))
+        raise TransitionNotAllowed(
+            _(
+                "The request needs only %(needed)d more units and this match offers %(quantity)d: "
+                "ask the source to quote %(needed)d."
+            )
+            % {"needed": still_needed, "quantity": match.quantity}
+        )
 
 
 @transaction.atomic

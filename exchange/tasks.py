@@ -5,7 +5,10 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 from psycopg import errors as psycopg_errors
+
+from config import outage
 
 from . import engine, notifications, services
 
@@ -29,11 +32,23 @@ RETRY_POLICY = {
 }
 
 
+# What an unreachable or frozen broker raises; a task that fails while running eagerly is not one.
+BROKER_ERRORS = (KombuOperationalError, OSError)
+
+
 def publish(task, *args):
     """Enqueue a task; if the broker is unreachable, log it and let the periodic sweep catch up."""
+    if outage.broker.active():
+        # A publish failed moments ago: waiting for the broker's timeout again would only slow the write.
+        logger.error(
+            "Could not enqueue %s%r: the broker is failing; the periodic sweep will catch up.", task.name, args
+        )
+        return
     try:
         task.delay(*args)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, BROKER_ERRORS):
+            outage.broker.start(error)
         logger.exception("Could not enqueue %s%r; the periodic sweep will catch up.", task.name, args)
 
 

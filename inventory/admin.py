@@ -8,6 +8,8 @@ only shape the input and show the services' refusals.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -519,6 +521,12 @@ class StockItemAdmin(
     def get_inlines(self, request, obj):
         return [StockMovementInline] if obj is not None else []
 
+    def get_readonly_fields(self, request, obj=None):
+        # The ledger and the matches name the item's plant and part: both are fixed once it exists.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "plant", "part"]
+
     def get_fields(self, request, obj=None):
         descriptive = StockItemForm.Meta.fields
         if obj is None:
@@ -527,7 +535,7 @@ class StockItemAdmin(
 
     def save_model(self, request, obj, form, change):
         counted = form.cleaned_data.get("counted_quantity")
-        descriptive = {name: form.cleaned_data[name] for name in StockItemForm.Meta.fields}
+        descriptive = {name: form.cleaned_data[name] for name in StockItemForm.Meta.fields if name in form.cleaned_data}
         if not change:
             created = services.stock_item_create(quantity=counted or 0, user=request.user, **descriptive)
             obj.pk = created.pk
@@ -645,3 +653,22 @@ class MembershipAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.M
 
     def delete_object(self, request, obj):
         services.membership_delete(membership=obj, user=request.user)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class ExchangeUserAdmin(UserAdmin):
+    def get_deleted_objects(self, objs, request):
+        deleted = super().get_deleted_objects(objs, request)
+        protected = deleted[3]
+        if protected:
+            messages.warning(
+                request,
+                gettext(
+                    "This user's name is on the ledger, on requests or on match history, which must keep "
+                    "saying who did what. Deactivate the user instead: untick “Active” on the user's page."
+                ),
+            )
+        return deleted

@@ -21,7 +21,6 @@ from .serializers import (
     PlantSerializer,
     ProcessSerializer,
     StockItemSerializer,
-    StockItemUpdateSerializer,
     StockMovementSerializer,
 )
 
@@ -136,8 +135,6 @@ class StockItemViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self):
         if self.action == "movements":
             return StockMovementSerializer
-        if self.action in {"update", "partial_update"}:
-            return StockItemUpdateSerializer
         return StockItemSerializer
 
     def perform_create(self, serializer):
@@ -154,9 +151,13 @@ class StockItemViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=StockMovementSerializer(many=True), filters=False)
     @action(detail=True, filterset_class=None)
     def movements(self, request, pk=None):
-        movements = self.get_object().movements.all()
-        page = self.paginate_queryset(movements)
-        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
+        stock_item = self.get_object()
+        page = self.paginate_queryset(stock_item.movements.all())
+        # A match that moved these units sent them out of this plant's store or into it, so this plant's
+        # members and administrators are exactly who may see that match (exchange.selectors.matches_visible_to).
+        reveals_matches = access.keeps_records_of_plant(request.user, stock_item.plant_id)
+        serializer = StockMovementSerializer(page, many=True, context={"reveals_matches": reveals_matches})
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))

@@ -276,7 +276,8 @@ class StockMovement(models.Model):
     match = models.PositiveBigIntegerField(_("match"), null=True, blank=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

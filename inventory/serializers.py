@@ -7,22 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from config import fields as strict
+
+from .limits import (
+    ENVELOPE_DECIMAL_PLACES,
+    MAX_ENVELOPE,
+    MAX_IT_GRADE,
+    MAX_LEAD_TIME_DAYS,
+    MAX_LIST,
+    MAX_PRICE_USD,
+    MAX_QUANTITY,
+    MAX_TEXT,
+    MIN_ENVELOPE,
+    MIN_IT_GRADE,
+)
 from .models import Capability, Material, Membership, Part, Plant, StockItem, StockMovement
 from .processes import Process
 
-MAX_QUANTITY = 1_000_000
-MAX_TEXT = 5_000
-MAX_LIST = 50
-MAX_LEAD_TIME_DAYS = 3_650
-MIN_ENVELOPE = Decimal("0.001")
-MAX_ENVELOPE = Decimal("9999999.999")
-MAX_PRICE_USD = Decimal("9999999999.99")
-
 
 def envelope_field(**kwargs):
-    return serializers.DecimalField(
+    return strict.DecimalField(
         max_digits=10,
-        decimal_places=3,
+        decimal_places=ENVELOPE_DECIMAL_PLACES,
         min_value=MIN_ENVELOPE,
         max_value=MAX_ENVELOPE,
         required=False,
@@ -32,11 +38,11 @@ def envelope_field(**kwargs):
 
 
 def it_grade_field():
-    return serializers.IntegerField(min_value=1, max_value=18, required=False, allow_null=True)
+    return strict.IntegerField(min_value=MIN_IT_GRADE, max_value=MAX_IT_GRADE, required=False, allow_null=True)
 
 
 def price_usd_field():
-    return serializers.DecimalField(
+    return strict.DecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0"),
@@ -52,16 +58,16 @@ def processes_field():
     )
 
 
-class PlantSerializer(serializers.ModelSerializer):
-    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
-    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+class PlantSerializer(strict.ModelSerializer):
+    latitude = strict.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = strict.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
 
     class Meta:
         model = Plant
         fields = ["id", "name", "kind", "ownership", "sector", "state", "city", "latitude", "longitude", "created_at"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(strict.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
 
     class Meta:
@@ -78,7 +84,7 @@ class DesignationsField(serializers.ListField):
         return [designation.designation for designation in designations.all()]
 
 
-class MaterialSerializer(serializers.ModelSerializer):
+class MaterialSerializer(strict.ModelSerializer):
     family = serializers.ChoiceField(choices=Material.Family.choices, default=Material.Family.OTHER)
     designations = DesignationsField(max_length=MAX_LIST, required=False)
 
@@ -96,10 +102,16 @@ class PartNumberSerializer(serializers.Serializer):
     brand = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     number = serializers.CharField(max_length=100)
 
+    def validate(self, attrs):
+        # In a PATCH, DRF skips the missing required fields of nested entries too: a number still needs its number.
+        if "number" not in attrs:
+            raise serializers.ValidationError({"number": [self.fields["number"].error_messages["required"]]})
+        return {"brand": "", **attrs}
+
 
 # Named apart from the exchange's PartRequest, which the schema's request-body names would clash with.
 @extend_schema_serializer(component_name="CataloguePart")
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(strict.ModelSerializer):
     numbers = PartNumberSerializer(many=True, required=False, max_length=MAX_LIST)
     description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     processes = processes_field()
@@ -128,14 +140,14 @@ class PartSerializer(serializers.ModelSerializer):
         ]
 
 
-class StockItemSerializer(serializers.ModelSerializer):
-    quantity = serializers.IntegerField(
+class StockItemSerializer(strict.ModelSerializer):
+    quantity = strict.IntegerField(
         min_value=0,
         max_value=MAX_QUANTITY,
         required=False,
         help_text=_("Counted units; the ledger records the change."),
     )
-    quantity_available = serializers.IntegerField(read_only=True)
+    quantity_available = strict.IntegerField(read_only=True)
 
     class Meta:
         model = StockItem
@@ -157,26 +169,26 @@ class StockItemSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class StockItemUpdateSerializer(StockItemSerializer):
-    """An item stays at its plant and holds its part: moving units goes through the exchange."""
-
-    class Meta(StockItemSerializer.Meta):
-        read_only_fields = ["plant", "part", "reserved"]
-
-
-class StockMovementSerializer(serializers.ModelSerializer):
+class StockMovementSerializer(strict.ModelSerializer):
     class Meta:
         model = StockMovement
         fields = ["id", "stock_item", "delta", "reason", "match", "user", "note", "at"]
 
+    def to_representation(self, movement):
+        data = super().to_representation(movement)
+        if movement.match is not None and not self.context.get("reveals_matches", False):
+            # The note and the user name the other side of the match: the requesting plant, its request.
+            data.update(match=None, user=None, note="")
+        return data
 
-class CapabilitySerializer(serializers.ModelSerializer):
-    materials = serializers.PrimaryKeyRelatedField(many=True, queryset=Material.objects.all(), required=False)
+
+class CapabilitySerializer(strict.ModelSerializer):
+    materials = strict.PrimaryKeyRelatedField(many=True, queryset=Material.objects.all(), required=False)
     max_diameter_mm = envelope_field()
     max_length_mm = envelope_field()
     max_weight_kg = envelope_field()
     best_it_grade = it_grade_field()
-    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False)
+    lead_time_days = strict.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS, required=False)
     notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
 
     class Meta:

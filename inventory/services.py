@@ -242,9 +242,8 @@ def stock_item_create(
 def stock_item_update(*, stock_item: StockItem, user, quantity: int | None = None, **fields) -> StockItem:
     """Change an item's descriptive fields and, if given, set its counted quantity through the ledger."""
     access.require_keeps_records_of_plant(user, stock_item.plant_id)
-    if "plant" in fields:
-        # Moving an item to another plant changes that plant's records too.
-        access.require_keeps_records_of_plant(user, fields["plant"])
+    _refuse_moving_stock_item(stock_item, fields)
+    fields = {name: value for name, value in fields.items() if name not in ("plant", "part")}
     became_exchangeable = fields.get("exchangeable") and not stock_item.exchangeable
     for name, value in fields.items():
         setattr(stock_item, name, value)
@@ -255,6 +254,25 @@ def stock_item_update(*, stock_item: StockItem, user, quantity: int | None = Non
     if became_exchangeable:
         _announce_stock_available(stock_item.pk)
     return stock_item
+
+
+def _refuse_moving_stock_item(stock_item: StockItem, fields: dict) -> None:
+    # The ledger and the matches name the item's plant and part: changing either would rewrite where
+    # the units were. Units move between plants through the exchange (transfer out, transfer in).
+    messages = {
+        "plant": _("A stock item stays at its plant; record the units at the other plant as a new item."),
+        "part": _("A stock item keeps its part; count this one down and record the other part as a new item."),
+    }
+    errors = {}
+    for name, message in messages.items():
+        if name in fields and _pk_of(fields[name]) != getattr(stock_item, f"{name}_id"):
+            errors[name] = [message]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _pk_of(value):
+    return getattr(value, "pk", value)
 
 
 def stock_item_delete(*, stock_item: StockItem, user) -> None:
@@ -400,6 +418,9 @@ def stock_import_counts(
     reserved. Counts must name distinct items.
     """
     access.require_keeps_records_of_plant(user, plant)
+    # The plant's row first: a concurrent import of the same plant waits here, then finds the items this one
+    # creates instead of inserting them a second time (its store's rows alone cannot lock items not yet there).
+    Plant.objects.select_for_update().filter(pk=plant.pk).values_list("pk").first()
     # Locking the plant's whole store in primary-key order keeps two concurrent imports from deadlocking.
     existing = {
         (row["part_id"], row["condition"], row["location"]): row
@@ -543,7 +564,9 @@ def _insert_import_movements(movements: list[tuple[int, int]], *, user, at) -> N
 
 def _copy_rows(model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> None:
     columns = ", ".join(model._meta.get_field(name).column for name in field_names)
+    # COPY runs on psycopg's own cursor: its errors are made Django's, so a conflict is an IntegrityError (409).
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
     ):

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config import fields as strict
+from config.parsers import BoundedMultiPartParser
 
 from . import spreadsheets
 from .models import Plant
@@ -51,7 +53,7 @@ class _FileView(APIView):
 
 class StockImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    plant = serializers.PrimaryKeyRelatedField(queryset=Plant.objects.all())
+    plant = strict.PrimaryKeyRelatedField(queryset=Plant.objects.all())
     create_parts = serializers.BooleanField(default=False)
     dry_run = serializers.BooleanField(default=False)
 
@@ -81,7 +83,7 @@ class StockImportReportSerializer(serializers.Serializer):
 
 
 class StockImportView(APIView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [BoundedMultiPartParser]
 
     @extend_schema(
         request=StockImportSerializer,

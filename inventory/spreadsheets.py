@@ -9,11 +9,12 @@ again leaves the quantities as it says.
 import csv
 import functools
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import openpyxl
 import tablib
@@ -26,6 +27,14 @@ from import_export.formats.base_formats import XLSX as XlsxFormat
 
 from . import access, services
 from .errors import StockCountsRefused
+from .limits import (
+    ENVELOPE_DECIMAL_PLACES,
+    MAX_ENVELOPE,
+    MAX_IT_GRADE,
+    MAX_LEAD_TIME_DAYS,
+    MAX_QUANTITY,
+    MIN_IT_GRADE,
+)
 from .models import Capability, MaterialDesignation, Part, Plant, StockItem
 from .normalization import normalize_code
 from .processes import Process
@@ -162,8 +171,14 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, list]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for cells in reader:
-        yield reader.line_num, cells
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        # Python's reader refuses a cell over 128 KB (csv.field_size_limit); no column needs that much.
+        raise SpreadsheetRefused(
+            _("Line %(line)d of the file cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": error}
+        ) from error
 
 
 def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:
@@ -258,36 +273,63 @@ class _BadCell(Exception):
     pass
 
 
-def _quantity(text: str) -> int:
-    if not text:
-        raise _BadCell(_("The quantity is missing."))
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation as error:
-        raise _BadCell(_("“%(value)s” is not a whole number.") % {"value": text}) from error
+# Digits, one optional decimal part and a short exponent, in a short cell: anything else ("Infinity", "sNaN",
+# "1e999999999") is refused before Decimal() or int() could spend minutes or gigabytes on it.
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d*)?(?:[eE][+-]?\d{1,2})?")
+MAX_NUMBER_CHARACTERS = 40
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= MAX_NUMBER_CHARACTERS else f"{text[:MAX_NUMBER_CHARACTERS]}…"
+
+
+def _number(text: str, message: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARACTERS or not _NUMBER.fullmatch(text):
+        raise _BadCell(message % {"value": _shown(text)})
+    return Decimal(text.replace(",", "."))
+
+
+def _whole(text: str, *, minimum: int, maximum: int) -> int:
+    value = _number(text, _("“%(value)s” is not a whole number."))
     if value != value.to_integral_value():
-        raise _BadCell(_("“%(value)s” is not a whole number.") % {"value": text})
-    if value < 0:
-        raise _BadCell(_("A quantity cannot be negative."))
+        raise _BadCell(_("“%(value)s” is not a whole number.") % {"value": _shown(text)})
+    if value < minimum or value > maximum:
+        raise _BadCell(
+            _("The value must be between %(minimum)s and %(maximum)s.") % {"minimum": minimum, "maximum": maximum}
+        )
+    # Bounded above, so int() is cheap.
     return int(value)
 
 
-def _decimal(text: str) -> Decimal | None:
+def _quantity(text: str) -> int:
+    if not text:
+        raise _BadCell(_("The quantity is missing."))
+    if text.lstrip().startswith("-") and _NUMBER.fullmatch(text):
+        raise _BadCell(_("A quantity cannot be negative."))
+    return _whole(text, minimum=0, maximum=MAX_QUANTITY)
+
+
+def _envelope(text: str) -> Decimal | None:
     if not text:
         return None
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise _BadCell(_("“%(value)s” is not a number.") % {"value": text}) from error
+    value = _number(text, _("“%(value)s” is not a number."))
     if value <= 0:
         raise _BadCell(_("The value must be greater than zero."))
+    if value > MAX_ENVELOPE:
+        raise _BadCell(_("The value cannot be more than %(maximum)s.") % {"maximum": MAX_ENVELOPE})
+    if value != value.quantize(Decimal(1).scaleb(-ENVELOPE_DECIMAL_PLACES)):
+        raise _BadCell(_("Give at most %(places)d decimal places.") % {"places": ENVELOPE_DECIMAL_PLACES})
     return value
 
 
-def _integer(text: str) -> int | None:
-    return _quantity(text) if text else None
+def _it_grade(text: str) -> int | None:
+    return _whole(text, minimum=MIN_IT_GRADE, maximum=MAX_IT_GRADE) if text else None
+
+
+def _lead_time_days(text: str) -> int | None:
+    return _whole(text, minimum=0, maximum=MAX_LEAD_TIME_DAYS) if text else None
 
 
 def _condition(text: str) -> str:
@@ -596,11 +638,11 @@ def _parse_capability_row(line, cells, columns, process_codes, designations, rep
         material_ids.append(material_id)
     fields = {}
     parsers = {
-        "max_diameter_mm": _decimal,
-        "max_length_mm": _decimal,
-        "max_weight_kg": _decimal,
-        "best_it_grade": _integer,
-        "lead_time_days": _integer,
+        "max_diameter_mm": _envelope,
+        "max_length_mm": _envelope,
+        "max_weight_kg": _envelope,
+        "best_it_grade": _it_grade,
+        "lead_time_days": _lead_time_days,
         "notes": str,
     }
     for key, parse in parsers.items():

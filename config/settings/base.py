@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
+    "config.methods.UnservedMethodMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves static files before anything else runs; in production, the pre-compressed hashed copies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -58,7 +59,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
 ]
+
+# Every page: its own scripts, styles, images and fonts only; images may be data: URIs; no plugins; never
+# framed. config/security.py allows inline styles on the admin and the API's pages, which need them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 LOGIN_URL = "/login/"
@@ -143,7 +160,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -151,16 +168,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.BoundedJSONParser",
         "config.parsers.BoundedFormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
+        "config.throttling.ScopedRateThrottle",
     ],
     # Throttles count per client address; trust X-Forwarded-For only from this many proxies in front,
     # or a client could pick a new address for every password guess.
@@ -173,6 +190,11 @@ REST_FRAMEWORK = {
     },
 }
 
+# API tokens (django-rest-knox): a new one per login, stored as a digest, ending after this many hours,
+# at logout, or when the user's password changes (inventory/accounts.py).
+TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", "720"))
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intercambio de repuestos",
     "DESCRIPTION": "Spare-parts exchange between Venezuelan plants and machine shops.",
@@ -182,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
     # One schema name per choice set, whichever field uses it (and check --deploy stays quiet).
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "exchange.models.Match.Currency",
@@ -203,8 +229,14 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang a web request when the broker is down: the sweep catches up.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Publishing must not hang a web request when the broker is down: the sweep catches up. One attempt
+# (no retry) with socket timeouts: a broker that refuses answers at once; one that drops packets or
+# accepts and never answers (a frozen Redis) costs one publish 2 s, and exchange.tasks.publish then
+# skips the publishes that follow for a while (config/outage.py), so no write waits twice. The
+# worker's own blocking reads wait 1 s, below the read timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 2}
+# A failed publish is not retried inside the web request either.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "rematch-open-requests": {
         "task": "exchange.tasks.rematch_open_requests",

@@ -4,7 +4,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, LOGGING, STORAGES, env_bool
+from .base import DATABASES, LOGGING, STORAGES, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -26,18 +26,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # A persistent connection may outlive a database restart; test it before each request reuses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Without socket timeouts, a broker host that drops packets holds a web request for the operating
-# system's connect timeout (about two minutes), and one that accepts connections but never answers (a
-# frozen Redis) holds it for ever. With them, an enqueue gives up after about 4 s and the sweep catches
-# up. The worker's own blocking reads wait 1 s, below the read timeout.
-CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2, "socket_timeout": 2}
-
 # DRF keeps its throttle counts in the cache. Django's default cache lives in each process, so with
 # several gunicorn workers or machines every limit (the login one above all) is multiplied by their
 # number; a shared Redis cache makes a limit mean what it says.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
-    # Short socket timeouts: a frozen cache must cost a request a second, not hang it.
+    # Short socket timeouts: a frozen cache must cost a request a second, not hang it; the throttles
+    # then let requests through (config/throttling.py).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -184,8 +184,10 @@ def test_a_stock_item_keeps_its_plant_and_part(world):
     response = world.client("owner").patch(
         f"/api/stock/{world.owner_stock.pk}/", {"plant": world.other_plant.pk, "location": "A-1"}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["plant"] == world.owner_plant.pk
+    assert response.status_code == 400
+    assert "plant" in response.json()
+    world.owner_stock.refresh_from_db()
+    assert world.owner_stock.plant_id == world.owner_plant.pk and world.owner_stock.location != "A-1"
 
 
 def test_a_duplicate_stock_item_is_a_400_and_not_half_written(world):

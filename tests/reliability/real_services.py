@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from config import outage
 from config.celery import app as celery_app
 
 # CI points the worker test in tests/exchange at Redis database 15; these tests use 13 so the two never share a queue.
@@ -28,6 +29,8 @@ def celery_publishing_to(broker_url):
         # (Not closed: kombu keeps them in a registry per URL and would hand a closed one back later.)
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # A failure remembered for one broker says nothing of the next.
+        outage.broker.end()
 
     # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
     os.environ["CELERY_BROKER_URL"] = broker_url

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from exchange.models import PartRequest
@@ -73,7 +73,7 @@ def test_session_write_without_csrf_token_is_refused(plant, plant_member):
 @pytest.mark.django_db
 def test_token_write_needs_no_csrf_token(plant, plant_member):
     script = APIClient(enforce_csrf_checks=True)
-    script.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=plant_member).key}")
+    script.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=plant_member)[1]}")
 
     response = script.post("/api/requests/", {"plant": plant.pk, "description": "worn bushing", "quantity": 1})
 

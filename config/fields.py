@@ -1,0 +1,79 @@
+"""Serializer fields that take numbers only as a client writes them on purpose.
+
+DRF's own fields pass their input through int() and float(), which read
+62.9 as part 62, "٦٢" (Arabic-Indic digits) as 62, true as 1 and "NaN" as a
+coordinate. The API's serializers use these instead.
+"""
+
+import math
+import re
+
+from rest_framework import serializers
+
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def is_whole_number(data) -> bool:
+    if isinstance(data, bool):
+        return False
+    return isinstance(data, int) or (isinstance(data, str) and ASCII_INTEGER.fullmatch(data.strip()) is not None)
+
+
+class IntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if not is_whole_number(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if not is_whole_number(data):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class FloatField(serializers.FloatField):
+    default_error_messages = {"invalid": serializers.FloatField.default_error_messages["invalid"]}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (
+            isinstance(data, int | float) or (isinstance(data, str) and ASCII_NUMBER.fullmatch(data.strip()))
+        ):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class DecimalField(serializers.DecimalField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not ASCII_NUMBER.fullmatch(data.strip())):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Model fields map to the fields above."""
+
+    serializer_related_field = PrimaryKeyRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        **{
+            model_field: IntegerField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field is serializers.IntegerField
+        },
+        **{
+            model_field: FloatField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field is serializers.FloatField
+        },
+        **{
+            model_field: DecimalField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field is serializers.DecimalField
+        },
+    }
