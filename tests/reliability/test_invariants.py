@@ -50,25 +50,27 @@ def test_checker_reports_a_fulfilled_quantity_no_delivery_explains():
 
 
 def test_checker_reports_a_request_served_beyond_its_quantity():
-    world = World(units=5)
+    world = build_world(units=5)
     match = world.accepted_offer(1)
     type(match.request).objects.filter(pk=match.request_id).update(quantity=1)
     Match.objects.filter(pk=match.pk).update(quantity=2)
-    StockItem.objects.filter(pk=world.stock.pk).update(reserved=2)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(reserved=2)
 
     assert invariant_violations() == [f"request {match.request_id}: needs 1 but its matches serve 2"]
 
 
 def test_checker_reports_a_stock_match_whose_item_moved_to_another_plant():
-    world = World(units=5)
+    world = build_world(units=5)
     match = world.accepted_offer(1)
-    elsewhere = type(world.requesting_plant).objects.create(
+    elsewhere = type(world.owner_plant).objects.create(
         name="Otra planta", kind="plant", ownership="state", sector="food", state="Lara", city="Barquisimeto"
     )
-    StockItem.objects.filter(pk=world.stock.pk).update(plant=elsewhere)
+    StockItem.objects.filter(pk=world.other_stock.pk).update(plant=elsewhere)
 
+    # The world's own proposal names the same item, so it is reported too.
     assert invariant_violations() == [
-        f"match {match.pk}: source plant {world.source_plant.pk} but its stock item is at plant {elsewhere.pk}"
+        f"match {moved.pk}: source plant {world.other_plant.pk} but its stock item is at plant {elsewhere.pk}"
+        for moved in (world.match, match)
     ]
 
 

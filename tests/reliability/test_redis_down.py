@@ -14,9 +14,9 @@ import pytest
 from config import outage
 from exchange.models import PartRequest
 from tests.conftest import client_for
+from tests.world import build_world
 
 from .real_services import celery_publishing_to
-from .world import World
 
 # What a write may cost, at most, while a part is failing; the first write after the failure included.
 BUDGET_SECONDS = 3
@@ -82,7 +82,7 @@ def timed(call):
 
 
 def post_request(client, world):
-    payload = {"plant": world.requesting_plant.pk, "part": world.part.pk, "quantity": 1}
+    payload = {"plant": world.owner_plant.pk, "part": world.part.pk, "quantity": 1}
     return client.post("/api/requests/", payload, format="json")
 
 
@@ -90,9 +90,9 @@ def post_request(client, world):
 @pytest.mark.parametrize("state", ["stopped", "frozen"])
 def test_the_api_reads_and_writes_while_the_throttle_cache_fails(settings, caplog, frozen_redis, state):
     # given the throttles' cache is unreachable
-    world = World(units=3)
+    world = build_world(units=3)
     redis_cache_at(settings, STOPPED_URL if state == "stopped" else frozen_redis.url)
-    client = client_for(world.requester)
+    client = client_for(world.users["owner"])
 
     # when a member writes twice and reads
     with caplog.at_level(logging.WARNING, logger="config.outage"):
@@ -103,7 +103,7 @@ def test_the_api_reads_and_writes_while_the_throttle_cache_fails(settings, caplo
     # then every call is served within the budget, and the failure is logged once
     assert (first.status_code, second.status_code, listing.status_code) == (201, 201, 200)
     assert first_seconds < BUDGET_SECONDS and second_seconds < 0.5 and listing_seconds < 0.5
-    assert PartRequest.objects.filter(plant=world.requesting_plant).count() == 2
+    assert PartRequest.objects.filter(plant=world.owner_plant).exclude(pk=world.request.pk).count() == 2
     assert caplog.text.count("The cache is failing") == 1
 
 
@@ -123,9 +123,9 @@ def test_the_health_check_names_the_failing_cache(settings, frozen_redis):
 @pytest.mark.parametrize("state", ["stopped", "frozen"])
 def test_the_api_writes_while_the_broker_fails_and_the_sweep_catches_up(caplog, frozen_redis, state):
     # given a broker that is unreachable
-    world = World(units=3)
-    client = client_for(world.requester)
-    source = client_for(world.source_member)
+    world = build_world(units=3)
+    client = client_for(world.users["owner"])
+    source = client_for(world.users["other"])
     url = STOPPED_URL if state == "stopped" else frozen_redis.url
 
     with caplog.at_level(logging.WARNING), celery_publishing_to(url):
@@ -133,7 +133,7 @@ def test_the_api_writes_while_the_broker_fails_and_the_sweep_catches_up(caplog, 
         created, created_seconds = timed(lambda: post_request(client, world))
         offer_body = {
             "request": created.json()["id"],
-            "stock_item": world.stock.pk,
+            "stock_item": world.other_stock.pk,
             "price": "25.00",
             "currency": "USD",
             "lead_time_days": 3,
