@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from exchange.models import Criticality, Match
 from inventory import services as inventory_services
@@ -30,7 +30,7 @@ def one_of_everything(admin_user):
     )
     NotificationFactory()
     Group.objects.create(name="Revisores")
-    Token.objects.create(user=admin_user)
+    AuthToken.objects.create(user=admin_user)
 
 
 def form_of(response, model) -> bool:
