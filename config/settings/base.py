@@ -285,6 +285,13 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # runserver already prints each request for a person; the JSON request line is production's.
         "exchange.request": {"level": "WARNING"},
+        # In-process tasks (the newcomer's mode): no line per task run, and no warning on every enqueue that
+        # the in-memory broker has no host name; a failing task still logs its error.
+        **(
+            {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+            if CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
     },
 }
 

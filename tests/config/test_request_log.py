@@ -86,3 +86,24 @@ def test_production_settings_log_json_and_the_newcomer_plain_text():
     output = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
 
     assert json.loads(output.stdout) == ["json", {"level": "INFO"}, None, {"level": "WARNING"}]
+
+
+def test_the_newcomers_console_is_not_filled_by_in_process_tasks():
+    script = (
+        "import os; os.environ.pop('CELERY_BROKER_URL', None); import json, config.settings.base as b;"
+        "print(json.dumps([b.LOGGING['loggers'].get('celery.app.trace'), b.LOGGING['loggers'].get('kombu.connection')]))"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert json.loads(output.stdout) == [{"level": "WARNING"}, {"level": "ERROR"}]
+
+
+def test_with_a_real_broker_the_task_lines_stay():
+    script = (
+        "import json, config.settings.base as b;"
+        "print(json.dumps([b.LOGGING['loggers'].get('celery.app.trace'), b.LOGGING['loggers'].get('kombu.connection')]))"
+    )
+    environment = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    output = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
+
+    assert json.loads(output.stdout) == [None, None]
