@@ -80,10 +80,8 @@ def part_with_numbers_by_number(text: str) -> Part | None:
 
 def material_find_by_designation(text: str) -> Material | None:
     """The material grade any of its designations names ("AISI 1045", "c45", "1.0503"), compared normalized."""
-    normalized = normalize_code(text)
-    if not normalized:
-        return None
-    return Material.objects.filter(designations__normalized=normalized).first()
+    material_id = material_ids_by_designations([text]).get(text)
+    return Material.objects.filter(pk=material_id).first() if material_id else None
 
 
 # The store's pages (web/views/stock.py)

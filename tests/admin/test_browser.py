@@ -9,19 +9,9 @@ from django.utils import translation
 
 from exchange import services
 from exchange.models import Criticality, Match
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path(settings.BASE_DIR) / "artifacts" / "review-queue.png"
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "admin"
 

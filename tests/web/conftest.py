@@ -11,19 +11,9 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import MembershipFactory, PlantFactory, UserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "web"
 PASSWORD = "pass-1234"
 
