@@ -38,7 +38,7 @@ beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A config beat -l info
 
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -l es --no-location --ignore=.venv --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench-eval: $(VENV)/.runtime
