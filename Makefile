@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint demo worker beat messages bench-eval clean
+.PHONY: run test fuzz lint demo worker beat messages bench-eval clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: demo
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The thorough schemathesis run: 100 examples per operation, then sequences of linked calls.
+fuzz: $(VENV)/.dev
+	$(PY) -m pytest -m fuzz tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
