@@ -33,14 +33,47 @@ def written_forms(brand: str, number: str, rng: random.Random) -> list[str]:
     ]
 
 
-def each_timed(function, texts) -> list[float]:
-    """Seconds of each call of ``function`` on one text."""
+def each_timed(function, texts, clock=time.perf_counter) -> list[float]:
+    """Seconds of each call of ``function`` on one text, by ``clock`` (wall time, or this process's CPU time)."""
     times = []
     for text in texts:
-        start = time.perf_counter()
+        start = clock()
         function(text)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return times
+
+
+def server_times(connection, function, texts) -> list[float]:
+    """Seconds PostgreSQL spends executing the queries of ``function`` on each text (EXPLAIN ANALYZE)."""
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for text in texts:
+        with CaptureQueriesContext(connection) as captured:
+            function(text)
+        total = 0.0
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0][0]
+                total += (plan["Planning Time"] + plan["Execution Time"]) / 1000
+        times.append(total)
+    return times
+
+
+def select_one(connection):
+    def round_trip(_text):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    return round_trip
+
+
+def equality(model):
+    """A lookup without brands: the written text's normalized form, by equality, as one ORM query."""
+    from inventory.normalization import normalize_code
+
+    return lambda text: list(model.objects.filter(normalized=normalize_code(text)).values_list("part_id", "brand"))
 
 
 def arguments():
@@ -79,6 +112,11 @@ def main(options):
     single = lambda text: part_ids_by_numbers([text])  # noqa: E731
     each_timed(single, texts[:200])  # warm the connection and PostgreSQL's buffers
     print(summary("written number, brands cached", each_timed(single, texts)))
+    # On a loaded machine the wall time is mostly waiting for a core: these split it.
+    print(summary("  of which this process's CPU", each_timed(single, texts, time.process_time)))
+    print(summary("  of which PostgreSQL planning and executing", server_times(connection, single, texts[:300])))
+    print(summary("  a round trip alone (SELECT 1), for scale", each_timed(select_one(connection), texts)))
+    print(summary("  one ORM read of the number as typed, for scale", each_timed(equality(PartNumber), texts)))
     print(summary("written number and its part's row", each_timed(part_find_by_number, texts)))
 
     def cold(text):
