@@ -7,7 +7,6 @@ status and quantities are never plain editable fields here.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,7 +31,7 @@ from inventory.admin import (
 from inventory.errors import ConflictError
 from inventory.models import Part
 
-from . import catalogue, dashboard, engine, selectors, services
+from . import catalogue, dashboard, engine, services, urgency
 from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import TRANSITIONS
 
@@ -197,11 +196,14 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Annotated before ordering: the default ordering sorts on the annotation.
-        queryset = self.model._default_manager.annotate(urgency=selectors.urgency_rank("request__"))
+        today = timezone.localdate()
+        queryset = self.model._default_manager.annotate(
+            urgency=urgency.urgency_rank("request__"), downtime_weight=urgency.stopped_weight(today, "request__")
+        )
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ["urgency", F("request__stopped_since").asc(nulls_last=True), "created_at", "-score"]
+        return ["urgency", "-downtime_weight", "created_at", "-score"]
 
     def get_urls(self):
         def review_view(view):
@@ -484,6 +486,7 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
         "quantity_fulfilled",
         "criticality",
         "stopped_since",
+        "downtime_so_far",
         "status",
         "needed_by",
         "created_at",
@@ -494,7 +497,15 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     search_fields = ["plant__name", "number", "description"]
     show_full_result_count = False
     autocomplete_fields = ["part", "material"]
-    readonly_fields = ["plant", "status", "quantity_fulfilled", "created_by", "created_at", "matched_at"]
+    readonly_fields = [
+        "plant",
+        "status",
+        "quantity_fulfilled",
+        "downtime_so_far",
+        "created_by",
+        "created_at",
+        "matched_at",
+    ]
     inlines = [RequestPhotoInline, MatchInline, RequestStatusChangeInline]
     actions = ["rematch_selected"]
 
@@ -508,6 +519,21 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     @admin.display(description=_("part"))
     def what(self, part_request):
         return part_request.part_label
+
+    @admin.display(description=_("stopped so far"))
+    def downtime_so_far(self, part_request):
+        today = timezone.localdate()
+        days = part_request.days_stopped(today)
+        if days is None:
+            return "-"
+        cost = part_request.downtime_cost_usd(today)
+        stopped = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        if cost is None:
+            return stopped
+        return gettext("%(stopped)s · %(cost)s USD") % {
+            "stopped": stopped,
+            "cost": formats.number_format(cost, 2, use_l10n=True, force_grouping=True),
+        }
 
     # Requests are posted by the plants that need the parts; the admin corrects them.
     def has_add_permission(self, request):

@@ -95,6 +95,7 @@ def dashboard_context() -> dict:
             (Criticality(criticality).label, count)
             for criticality, count in selectors.open_requests_by_criticality().items()
         ],
+        "stopped_downtime": selectors.open_stopped_downtime(),
         "proposals_awaiting_review": awaiting["count"],
         "oldest_proposal_at": awaiting["oldest"],
         "usd_avoided_total": summary["usd_avoided_total"],

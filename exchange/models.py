@@ -131,6 +131,11 @@ class PartRequest(models.Model):
         return self.part.name if self.part_id else (self.number or self.description[:60])
 
     @property
+    def number_known(self) -> bool | None:
+        """Whether the catalogue knew the number as written (the request then names its part); None without one."""
+        return self.part_id is not None if self.number else None
+
+    @property
     def quantity_outstanding(self):
         return self.quantity - self.quantity_fulfilled
 

@@ -13,12 +13,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from inventory.models import Membership
 
 from .models import Match, MatchStatusChange, Notification, PartRequest
+from .urgency import by_urgency
 
 # The web pages' addresses are SPEC's contract ("Web pages"): e-mails link to them by path.
 
@@ -214,12 +215,17 @@ def proposals_notify(match_ids) -> int:
 
     ``match_ids`` are the proposals one engine run created; those since withdrawn, and those of
     requests no longer open, are left out. The run's first new match names the event, so a retry
-    adds nothing and the next run is a new event. Answers the number of requests notified.
+    adds nothing and the next run is a new event. The most urgent request is told first. Answers
+    the number of requests notified.
     """
     new_by_request = {}
-    for request_id, plant_id, match_id in Match.objects.filter(
-        pk__in=list(match_ids), status=Match.Status.PROPOSED, request__status=PartRequest.Status.OPEN
-    ).values_list("request_id", "request__plant_id", "id"):
+    for request_id, plant_id, match_id in (
+        Match.objects.filter(
+            pk__in=list(match_ids), status=Match.Status.PROPOSED, request__status=PartRequest.Status.OPEN
+        )
+        .order_by(*by_urgency(timezone.localdate(), "request__"), "request_id", "id")
+        .values_list("request_id", "request__plant_id", "id")
+    ):
         new_by_request.setdefault((request_id, plant_id), []).append(match_id)
     for (request_id, plant_id), new_ids in new_by_request.items():
         _notify_members(

@@ -1,6 +1,6 @@
 """Reads of the exchange outside the engine (exchange.engine.reads): visibility, the dashboard, the pages."""
 
-from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import (
@@ -9,7 +9,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -20,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from inventory import access
 from inventory.models import Capability, StockItem
@@ -41,6 +41,7 @@ from .engine.rules import (
 )
 from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestStatusChange
 from .transitions import OPEN_STATUSES
+from .urgency import by_urgency, downtime_cost_so_far
 
 
 def matches_visible_to(user) -> QuerySet:
@@ -65,6 +66,20 @@ def open_requests_by_criticality() -> dict[str, int]:
     return {criticality: counts.get(criticality, 0) for criticality in Criticality.values}
 
 
+def open_stopped_downtime() -> dict:
+    """What open shortages with production stopped have cost so far: ``usd`` (days × the cost of a day,
+    where both are given), how many are ``stopped`` and how many of them state ``no_cost``."""
+    today = timezone.localdate()
+    figures = PartRequest.objects.filter(
+        status=PartRequest.Status.OPEN, criticality=Criticality.PRODUCTION_STOPPED
+    ).aggregate(
+        usd=Sum(downtime_cost_so_far(today)),
+        stopped=Count("id"),
+        no_cost=Count("id", filter=Q(downtime_usd_per_day__isnull=True) | Q(stopped_since__isnull=True)),
+    )
+    return {**figures, "usd": figures["usd"] or Decimal(0)}
+
+
 def proposals_awaiting_review() -> dict:
     """How many matches wait for an administrator, and since when the oldest has waited."""
     return Match.objects.filter(status=Match.Status.PROPOSED).aggregate(count=Count("id"), oldest=Min("created_at"))
@@ -80,19 +95,6 @@ def states_with_most_open_requests(limit: int = 10) -> list[dict]:
 
 
 # The web pages' reads: each page's rows in a fixed number of queries, whatever their number.
-
-
-def parturgency_rank(part_request: PartRequest, today) -> tuple:
-    """SPEC's order of urgency: stopped, then degraded, then preventive; among stopped lines, the
-    costliest so far first (days stopped × cost of a day, or the days alone where no cost is given)."""
-    days = part_request.days_stopped(today)
-    cost = part_request.downtime_cost_usd(today)
-    return (
-        Criticality.values.index(part_request.criticality),
-        -(cost if cost is not None else days if days is not None else -1),
-        part_request.needed_by or date.max,
-        -part_request.pk,
-    )
 
 
 def part_requests_visible_to(user) -> QuerySet:
@@ -116,9 +118,9 @@ def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) 
         PartRequest.objects.filter(plant_id=plant_id, status=status)
         .select_related("part")
         .prefetch_related(Prefetch("matches", queryset=best_first, to_attr="open_matches"))
-        .order_by(urgency_rank(), "-created_at")[:limit]
+        .order_by(*by_urgency(today), F("needed_by").asc(nulls_last=True), "-pk")[:limit]
     )
-    return sorted(requests, key=lambda part_request: parturgency_rank(part_request, today))
+    return requests
 
 
 def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
@@ -228,21 +230,7 @@ def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
         .annotate(waiting_for=waiting_for)
         .exclude(waiting_for="")
         .select_related("request__part", "request__plant", "source_plant")
-        .order_by(urgency_rank("request__"), "request__needed_by", "created_at", "pk")[:limit]
-    )
-
-
-def urgency_rank(prefix: str = "") -> Case:
-    """SPEC's first key of urgency, as SQL: production stopped first, then degraded, then preventive.
-
-    Every ordered list of requests or matches (the review queue, the board, the pages) sorts on it; the
-    request list adds the cost of the days stopped in Python (``part_request_urgency``)."""
-    return Case(
-        *(
-            When(**{f"{prefix}criticality": criticality}, then=Value(rank))
-            for rank, criticality in enumerate(Criticality.values)
-        ),
-        output_field=IntegerField(),
+        .order_by(*by_urgency(timezone.localdate(), "request__"), "request__needed_by", "created_at", "pk")[:limit]
     )
 
 
@@ -253,7 +241,7 @@ def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[Pa
         PartRequest.objects.filter(plant_id=plant_id, status=PartRequest.Status.OPEN)
         .annotate(best_source_id=Subquery(best.values("pk")[:1]))
         .select_related("part")
-        .order_by(urgency_rank(), F("needed_by").asc(nulls_last=True), "created_at", "pk")[:limit]
+        .order_by(*by_urgency(timezone.localdate()), F("needed_by").asc(nulls_last=True), "created_at", "pk")[:limit]
     )
     sources = Match.objects.select_related("source_plant").in_bulk(
         [request.best_source_id for request in requests if request.best_source_id]
@@ -285,17 +273,10 @@ def match_ids_visible_to(user, match_ids) -> set[int]:
 # The web pages: the board of open shortages, offers, and what a workshop fits.
 
 
-# SPEC "Urgency": stopped lines first, then degraded, then preventive.
 def open_requests_by_urgency() -> QuerySet:
-    """Open requests, most urgent first (SPEC "Urgency"), then the oldest.
-
-    Among stopped lines, the longest stopped first: the days alone, since a cost per day is optional
-    and SQL here would have to compare dollars with days.
-    """
-    return (
-        PartRequest.objects.filter(status=PartRequest.Status.OPEN)
-        .annotate(urgency=urgency_rank())
-        .order_by("urgency", F("stopped_since").asc(nulls_last=True), "created_at", "id")
+    """Open requests, most urgent first (SPEC "Urgency", exchange/urgency.py), then the oldest."""
+    return PartRequest.objects.filter(status=PartRequest.Status.OPEN).order_by(
+        *by_urgency(timezone.localdate()), "created_at", "id"
     )
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -45,6 +46,20 @@ class PartRequestSerializer(strict.ModelSerializer):
     weight_kg = envelope_field()
     it_grade = it_grade_field()
     quantity_outstanding = strict.IntegerField(read_only=True)
+    number_known = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "True when the number as written names a catalogue part, false when the catalogue does not know it "
+            "(describe or measure the part), null when no number was written."
+        ),
+    )
+    days_stopped = serializers.SerializerMethodField(
+        help_text=_("Days since production stopped; null unless production is stopped since a date.")
+    )
+    downtime_cost_usd = serializers.SerializerMethodField(
+        help_text=_("Days stopped × the cost of a day stopped, so far; null without both.")
+    )
     photos = RequestPhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -54,6 +69,7 @@ class PartRequestSerializer(strict.ModelSerializer):
             "plant",
             "part",
             "number",
+            "number_known",
             "description",
             "quantity",
             "quantity_fulfilled",
@@ -62,6 +78,8 @@ class PartRequestSerializer(strict.ModelSerializer):
             "criticality",
             "stopped_since",
             "downtime_usd_per_day",
+            "days_stopped",
+            "downtime_cost_usd",
             "import_price_usd",
             "import_lead_time_days",
             "material",
@@ -78,6 +96,15 @@ class PartRequestSerializer(strict.ModelSerializer):
             "photos",
         ]
         read_only_fields = ["created_by"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_stopped(self, part_request) -> int | None:
+        return part_request.days_stopped(timezone.localdate())
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
+    def get_downtime_cost_usd(self, part_request):
+        cost = part_request.downtime_cost_usd(timezone.localdate())
+        return None if cost is None else f"{cost:.2f}"
 
 
 class PartRequestUpdateSerializer(PartRequestSerializer):

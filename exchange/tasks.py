@@ -69,7 +69,7 @@ def rematch_for_capability(capability_id):
 
 @shared_task(**RETRY_POLICY)
 def rematch_open_requests():
-    """The safety net: re-match every open request, least recently matched first."""
+    """The safety net: re-match every open request, most urgent first."""
     rematched = engine.rematch_open_requests()
     logger.info("Re-matched %d open requests at %s.", rematched, timezone.now().isoformat())
     return rematched

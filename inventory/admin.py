@@ -31,6 +31,7 @@ from .models import (
 )
 from .normalization import normalize_code
 from .processes import Process
+from .selectors import part_ids_by_numbers
 from .spreadsheet_admin import (
     CapabilitySpreadsheetAdminMixin,
     PartSpreadsheetAdminMixin,
@@ -46,7 +47,8 @@ def processes_field(**kwargs):
 
 
 def part_ids_numbered(search_term: str):
-    """Ids of the parts with a number starting with the search term, normalized, any brand.
+    """Ids of the parts with a number starting with the search term, normalized, any brand, and of the
+    part the term names as a number written with its brand ("fag6205-2rsr", the catalogue's lookup).
 
     "FAG 6205-2RS" is also tried without its first word, taken as the brand.
     """
@@ -56,6 +58,9 @@ def part_ids_numbered(search_term: str):
     prefix_match = Q()
     for code in codes:
         prefix_match |= Q(normalized__startswith=code)
+    named = part_ids_by_numbers([text]).get(text)
+    if named is not None:
+        prefix_match |= Q(part_id=named)
     return PartNumber.objects.filter(prefix_match).values("part_id")
 
 

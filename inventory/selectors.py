@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q
 
 from .models import Material, MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
@@ -17,33 +19,92 @@ def part_find_by_number(text: str) -> Part | None:
 
 # Many bounded IN lists rather than one per number: a spreadsheet names tens of thousands.
 NUMBER_LOOKUP_BATCH = 2000
+KNOWN_BRANDS_CACHE_KEY = "inventory:known-brands"
+# Numbers written by COPY or raw SQL send no signal: the set is also reread this often.
+KNOWN_BRANDS_SECONDS = 60
+
+
+# Each step finds the next brand in the index on brand: a few dozen index probes where DISTINCT would
+# read all 500,000 numbers (PostgreSQL before 18 has no skip scan; SQLite runs the same SQL).
+DISTINCT_BRANDS_SQL = """
+WITH RECURSIVE brands(brand) AS (
+    SELECT MIN(brand) FROM {table}
+    UNION ALL
+    SELECT (SELECT MIN(brand) FROM {table} WHERE brand > brands.brand) FROM brands WHERE brands.brand IS NOT NULL
+)
+SELECT brand FROM brands WHERE brand IS NOT NULL
+"""
+
+
+def known_brands() -> frozenset[str]:
+    """The normalized brands of the catalogue's numbers ("SKF", "FAG", "GENERIC"), cached (see forget_known_brands)."""
+    brands = cache.get(KNOWN_BRANDS_CACHE_KEY)
+    if brands is None:
+        with connection.cursor() as cursor:
+            cursor.execute(DISTINCT_BRANDS_SQL.format(table=PartNumber._meta.db_table))
+            brands = frozenset(normalize_code(brand) for (brand,) in cursor.fetchall()) - {""}
+        cache.set(KNOWN_BRANDS_CACHE_KEY, brands, KNOWN_BRANDS_SECONDS)
+    return brands
+
+
+def forget_known_brands(**_signal) -> None:
+    """Drop the cached brands now and again once the change commits, so that no reader keeps the old set."""
+    cache.delete(KNOWN_BRANDS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(KNOWN_BRANDS_CACHE_KEY))
+
+
+def _written_forms(text: str, brands: frozenset[str]) -> tuple[str, list[tuple[str, str]], str]:
+    """The number whole, the (brand, number) readings with a known brand before or after it, and the
+    number after an unknown first word ("Rodamiento 6205-2RS")."""
+    code = normalize_code(text)
+    with_brand = []
+    for cut in range(1, len(code)):
+        if code[:cut] in brands:
+            with_brand.append((code[:cut], code[cut:]))
+        if code[cut:] in brands:
+            with_brand.append((code[cut:], code[:cut]))
+    return code, with_brand, normalize_code(text.strip().partition(" ")[2])
 
 
 def part_ids_by_numbers(texts: Iterable[str]) -> dict[str, int]:
-    """The part id each written number names, for the texts that name one.
+    """The part id each written number names, for the texts that name one. One query (and the cached brands).
 
-    Tries the whole text first ("6205-2RS"), then the text without its first
-    word taken as a brand ("FAG 6205-2RSR"), preferring a part listed under
-    that brand; among equals, the oldest part.
+    The whole text is a number first ("6205-2RS", "TC 25x42x7"); else a brand the catalogue knows,
+    before or after the number, joined or separated, in any case ("fag6205-2rsr", "6205-2RSR FAG"),
+    preferring a part listed under that brand; else the text after its first word. Only whole numbers
+    are compared, never a prefix, so a brand never turns one part into another: "FAG 6205-2Z" is the
+    shielded part, never the sealed 6205-2RSR. Among equals, the oldest part.
     """
-    texts = {text for text in texts if normalize_code(text)}
-    by_whole = _part_numbers_by_normalized({normalize_code(text) for text in texts})
-    found, split = {}, {}
-    for text in texts:
-        candidates = by_whole.get(normalize_code(text))
-        if candidates:
-            found[text] = candidates[0][0]
-            continue
-        brand, _, rest = text.strip().partition(" ")
-        if normalize_code(rest):
-            split[text] = (normalize_code(brand), normalize_code(rest))
-    by_rest = _part_numbers_by_normalized({rest for _brand, rest in split.values()})
-    for text, (brand, rest) in split.items():
-        candidates = by_rest.get(rest)
-        if candidates:
-            same_brand = [part_id for part_id, number_brand in candidates if normalize_code(number_brand) == brand]
-            found[text] = (same_brand or [candidates[0][0]])[0]
+    brands = known_brands()
+    forms = {text: _written_forms(text, brands) for text in texts if normalize_code(text)}
+    codes = set()
+    for whole, with_brand, after_first_word in forms.values():
+        codes.update([whole, after_first_word, *(number for _brand, number in with_brand)])
+    candidates = _part_numbers_by_normalized(codes - {""})
+    found = {}
+    for text, (whole, with_brand, after_first_word) in forms.items():
+        part_id = _first_part(candidates.get(whole))
+        for brand, number in with_brand if part_id is None else ():
+            part_id = _first_part(candidates.get(number), brand)
+            if part_id is not None:
+                break
+        for _brand, number in with_brand if part_id is None else ():
+            part_id = _first_part(candidates.get(number))
+            if part_id is not None:
+                break
+        if part_id is None:
+            part_id = _first_part(candidates.get(after_first_word))
+        if part_id is not None:
+            found[text] = part_id
     return found
+
+
+def _first_part(candidates: list[tuple[int, str]] | None, brand: str | None = None) -> int | None:
+    """The oldest candidate part, or the oldest listing the number under ``brand`` (normalized) when given."""
+    for part_id, number_brand in candidates or ():
+        if brand is None or normalize_code(number_brand) == brand:
+            return part_id
+    return None
 
 
 def _part_numbers_by_normalized(normalized: set[str]) -> dict[str, list[tuple[int, str]]]:

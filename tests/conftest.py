@@ -1,8 +1,19 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
+
+from inventory.selectors import KNOWN_BRANDS_CACHE_KEY
 
 from .factories import MembershipFactory, PlantFactory, ShopFactory, UserFactory
 from .world import build_world, client_for
+
+
+@pytest.fixture(autouse=True)
+def fresh_known_brands():
+    """A rolled-back test leaves its numbers' brands in the lookup's cache; the next test starts without them."""
+    cache.delete(KNOWN_BRANDS_CACHE_KEY)
+    yield
+    cache.delete(KNOWN_BRANDS_CACHE_KEY)
 
 
 @pytest.fixture

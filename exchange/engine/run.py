@@ -7,9 +7,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from exchange.models import Match, MatchStatusChange, PartRequest
+from exchange.urgency import by_urgency
 from inventory.models import Capability, StockItem
 from inventory.processes import Process
 
@@ -213,10 +215,10 @@ def rematch_for_capability(*, capability_id: int) -> int:
 
 
 def rematch_open_requests() -> int:
-    """The safety net: re-match every open request, least recently matched first; how many."""
+    """The safety net: re-match every open request, most urgent first (then the least recently matched); how many."""
     request_ids = list(
         PartRequest.objects.filter(status=PartRequest.Status.OPEN)
-        .order_by("matched_at", "id")
+        .order_by(*by_urgency(timezone.localdate()), F("matched_at").asc(nulls_first=True), "id")
         .values_list("id", flat=True)
     )
     match_in_batches(request_ids)

@@ -26,6 +26,7 @@ from inventory import reference
 from inventory.models import Capability, Material, Part, PartNumber, Plant, StockItem, StockMovement
 from inventory.normalization import normalize_code
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
+from inventory.selectors import forget_known_brands
 
 FULL_SCALE = {
     "plants": 1_000,
@@ -131,6 +132,8 @@ class Command(BaseCommand):
         builder = DatasetBuilder(random.Random(seed), counts, show_progress=verbosity > 0)
         with transaction.atomic():
             builder.build()
+            # COPY sends no signal: the lookup's cached brands must learn the new ones.
+            forget_known_brands()
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
                     no_style(),

@@ -1,0 +1,74 @@
+"""SPEC "Urgency" in SQL: stopped lines first, then degraded, then preventive; among stopped lines the
+cost so far (days stopped × the cost of a day, or the days alone where no cost is given) puts the
+most expensive first.
+
+Every ordered list of requests or matches follows it: the review queue, the board, the pages, the
+sweep and the notifications. PartRequest.days_stopped and downtime_cost_usd are the same figures
+for one request in Python.
+"""
+
+from django.db.models import Case, DateField, DecimalField, ExpressionWrapper, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from .models import Criticality
+
+# Room for days × a day's cost: twelve digits of dollars a day times decades of days.
+COST_FIELD = DecimalField(max_digits=20, decimal_places=2)
+
+
+class DaysSince(Func):
+    """Whole days from a date column to ``today``, on PostgreSQL (date - date) and SQLite (julianday)."""
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+
+    def __init__(self, field: str, today):
+        super().__init__(Value(today, output_field=DateField()), F(field))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def urgency_rank(prefix: str = "") -> Case:
+    """The first key: production stopped first (0), then degraded, then preventive."""
+    return Case(
+        *(
+            When(**{f"{prefix}criticality": criticality}, then=Value(rank))
+            for rank, criticality in enumerate(Criticality.values)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def days_stopped(today, prefix: str = ""):
+    """Days since production stopped; null unless it is stopped since a date."""
+    stopped = Q(**{f"{prefix}criticality": Criticality.PRODUCTION_STOPPED, f"{prefix}stopped_since__isnull": False})
+    return Case(
+        When(stopped, then=Greatest(DaysSince(f"{prefix}stopped_since", today), Value(0))),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def downtime_cost_so_far(today, prefix: str = ""):
+    """Days stopped × the cost of a day, in USD; null without both (SQL's null times anything)."""
+    return ExpressionWrapper(days_stopped(today, prefix) * F(f"{prefix}downtime_usd_per_day"), output_field=COST_FIELD)
+
+
+def stopped_weight(today, prefix: str = ""):
+    """The second key, most expensive first: the cost so far, else the days stopped, else -1 (not stopped)."""
+    return Coalesce(
+        downtime_cost_so_far(today, prefix), days_stopped(today, prefix), Value(-1), output_field=COST_FIELD
+    )
+
+
+def by_urgency(today, prefix: str = "") -> list:
+    """The order_by keys of urgency, most urgent first; callers add their own tie-breakers."""
+    return [urgency_rank(prefix).asc(), stopped_weight(today, prefix).desc()]
