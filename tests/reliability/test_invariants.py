@@ -35,7 +35,7 @@ def test_checker_reports_a_reservation_no_match_holds():
     StockItem.objects.filter(pk=world.other_stock.pk).update(reserved=3)
 
     assert invariant_violations() == [
-        f"stock item {world.other_stock.pk}: reserved 3 but accepted or shipped matches hold 2"
+        f"stock item {world.other_stock.pk}: reserved 3 but accepted matches not yet shipped hold 2"
     ]
 
 
