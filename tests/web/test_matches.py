@@ -199,7 +199,9 @@ def test_the_requester_receives_the_units_and_the_request_closes(member_client, 
     assert "Recepción confirmada" in member_client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize(("quantity", "message"), [("0", "mayor o igual a 1"), ("x", "número entero"), ("1", "")])
+@pytest.mark.parametrize(
+    ("quantity", "message"), [("0", "mayor o igual a 1"), ("x", "número entero"), ("99", "unidades enviadas")]
+)
 def test_a_receipt_of_a_wrong_quantity_is_a_form_error(member_client, accepted, quantity, message):
     response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": quantity})
 
