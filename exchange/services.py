@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inventory import access
 from inventory import services as inventory_services
@@ -485,7 +486,11 @@ def match_resolve(*, match: Match, user, resolution: str, note: str = "") -> Mat
         match.quantity_returned += in_transit
     else:
         match.quantity_lost += in_transit
-    summary = _("%(units)d units in transit resolved: %(resolution)s.") % {
+    summary = ngettext(
+        "%(units)d unit in transit resolved: %(resolution)s.",
+        "%(units)d units in transit resolved: %(resolution)s.",
+        in_transit,
+    ) % {
         "units": in_transit,
         "resolution": Match.Resolution(resolution).label,
     }
