@@ -375,8 +375,8 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             return format_html(
                 '<strong class="discrepancy">{}</strong>',
                 ngettext(
-                    "%(units)d unit shipped and not received: resolve it below.",
-                    "%(units)d units shipped and not received: resolve them below.",
+                    "%(units)d unit shipped and not received: resolve it at the top of the page.",
+                    "%(units)d units shipped and not received: resolve them at the top of the page.",
                     match.quantity_in_transit,
                 )
                 % {"units": match.quantity_in_transit},

@@ -46,7 +46,7 @@ def test_the_queue_lists_the_matches_with_units_to_resolve(admin_client, world, 
 def test_the_match_page_shows_the_units_received_and_in_transit_with_the_resolve_form(admin_client, short):
     page = admin_client.get(reverse("admin:exchange_match_change", args=[short.pk])).content.decode()
 
-    assert "1 unit shipped and not received: resolve it below." in page
+    assert "1 unit shipped and not received: resolve it at the top of the page." in page
     assert f'action="{reverse("admin:exchange_match_resolve", args=[short.pk])}"' in page
     assert 'value="lost"' in page and 'value="returned"' in page
 
@@ -58,7 +58,7 @@ def test_resolving_as_returned_puts_the_unit_back_in_the_source_store(admin_clie
     short.refresh_from_db()
     assert (short.quantity_returned, short.quantity_in_transit) == (1, 0)
     assert StockItem.objects.get(pk=world.other_stock.pk).quantity == 2
-    assert "resolve it below" not in response.content.decode()
+    assert "resolve it at the top" not in response.content.decode()
     assert invariant_violations() == []
 
 
