@@ -8,7 +8,7 @@ from exchange.models import Match
 from inventory.models import StockItem
 from tests.factories import PartFactory, stock_item
 
-from .conftest import PASSWORD, look_at, sign_in
+from .conftest import look_at, sign_in, sign_in_to_admin
 from .test_exchange_journey_browser import another_person
 
 pytestmark = pytest.mark.browser
@@ -40,10 +40,7 @@ def test_the_requester_receives_two_of_three_units_into_stock_and_an_administrat
 
     # an administrator learns the third came back to the source, and says so on the match's page in the admin
     administrator = another_person(requester, width=1280)
-    administrator.goto(administrator.base_url + "/admin/login/?next=/admin/")
-    administrator.fill('input[name="username"]', admin_user.username)
-    administrator.fill('input[name="password"]', PASSWORD)
-    administrator.locator('input[type="submit"]').click()
+    sign_in_to_admin(administrator, admin_user)
     administrator.goto(administrator.base_url + f"/admin/exchange/match/{match.pk}/change/")
     administrator.get_by_label("Devueltas a la fuente").check()
     administrator.get_by_label("Nota (transportista, reclamo, quién las contó de vuelta)").fill("Devuelta por Zoom")
