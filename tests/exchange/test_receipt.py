@@ -4,12 +4,13 @@ store, and what never arrives is resolved by an administrator (lost, or returned
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bench.invariants import invariant_violations
 from exchange import services
 from exchange.errors import TransitionNotAllowed
-from exchange.models import Match, PartRequest
+from exchange.models import Match, Notification, PartRequest
 from inventory import services as inventory_services
 from inventory.models import StockItem, StockMovement
 
@@ -233,3 +234,20 @@ def test_nothing_to_resolve_when_every_unit_arrived(world):
 
     with pytest.raises(TransitionNotAllowed):
         resolve(world, match, Match.Resolution.LOST)
+
+
+def test_the_source_is_told_how_many_of_the_units_sent_arrived(world, django_capture_on_commit_callbacks):
+    match = shipped(world)
+    world.users["other"].email = "almacen@lacteos.example"
+    world.users["other"].save()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(world, match, quantity=2)
+
+    told = Notification.objects.select_related("request__part", "match__source_plant").get(
+        user=world.users["other"], kind=Notification.Kind.FULFILLED
+    )
+    assert told.text.endswith("Note: 2 of 3 units received.")
+    (email,) = mail.outbox
+    assert "received 2 × Rodamiento 6205" in email.body and "2 of 3 units received." in email.body
