@@ -402,7 +402,8 @@ def match_fulfil(*, match: Match, user, quantity: int | None = None, into_stock:
     """
     access.require_acts_for_plant(user, match.request.plant_id)
     match = _lock_match(match)
-    # A match shipped before units left at shipping holds them reserved still: they leave now.
+    # Units that did not leave at shipping (the match was not shipped, or was shipped before shipping
+    # moved stock) are still reserved at the source: the units received leave now.
     sent_at_shipping = match.quantity_shipped > 0
     sent = match.quantity_shipped if sent_at_shipping else match.quantity
     received = sent if quantity is None else quantity
