@@ -4,8 +4,9 @@ Migrates the database named by DATABASE_URL (PostgreSQL), seeds its own small
 world through the services (plants, shops, users with tokens, a few items of a
 few units each), starts gunicorn with config.wsgi under the production
 settings, then runs client threads for a while that mix list reads, new
-requests, offers, admin approvals, quotes, accepts, shipments, fulfilments and
-stock counts, all over HTTP as real clients would. Prints throughput, p50/p95
+requests, offers, admin approvals, quotes, accepts, shipments, receipts (some
+short, some into stock), resolutions of units not received and stock counts,
+all over HTTP as real clients would. Prints throughput, p50/p95
 latency and answers by status; then checks the stock and exchange invariants
 over the whole database (bench/invariants.py). Exits non-zero if any answer
 was a 5xx, a request failed at the connection level, or an invariant broke.
@@ -269,7 +270,16 @@ def requester_step(client, actor, world, rng):
         own = set(own_request_ids(client, actor)) if accepted else set()
         mine = [m for m in accepted if m["request"] in own]
         if mine:
-            client.call("POST", f"/api/matches/{rng.choice(mine)['id']}/fulfil/", kind="fulfil")
+            match = rng.choice(mine)
+            sent = match["quantity_shipped"] or match["quantity"]
+            # Now and then a unit goes missing on the way; spares go into the store half the time.
+            received = sent - 1 if sent > 1 and rng.random() < 0.3 else sent
+            client.call(
+                "POST",
+                f"/api/matches/{match['id']}/fulfil/",
+                {"quantity": received, "into_stock": rng.random() < 0.5},
+                kind="fulfil",
+            )
     elif choice < 0.85:
         accepted = client.results_of("/api/matches/?status=accepted&page_size=20", kind="list matches")
         if accepted:
@@ -302,7 +312,7 @@ def source_step(client, actor, world, rng):
                     "price": "30.00",
                     "currency": "USD",
                     "lead_time_days": 3,
-                    "quantity": 1,
+                    "quantity": rng.randint(1, 2),
                 },
                 kind="offer",
             )
@@ -342,6 +352,16 @@ def source_step(client, actor, world, rng):
 
 
 def admin_step(client, actor, world, rng):
+    if rng.random() < 0.2:
+        short = client.results_of("/api/matches/?discrepancy=true&page_size=20", kind="list matches")
+        if short:
+            client.call(
+                "POST",
+                f"/api/matches/{rng.choice(short)['id']}/resolve/",
+                {"resolution": rng.choice(["lost", "returned"])},
+                kind="resolve",
+            )
+            return
     proposed = client.results_of("/api/matches/?status=proposed&page_size=20", kind="list matches")
     if not proposed:
         client.call("GET", "/api/requests/?status=open", kind="list requests")

@@ -4,6 +4,8 @@ Every change of state goes through exchange.services (or exchange.catalogue);
 status and quantities are never plain editable fields here.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +33,7 @@ from inventory.admin import (
 from inventory.errors import ConflictError
 from inventory.models import Part
 
-from . import catalogue, dashboard, engine, services, urgency
+from . import catalogue, dashboard, engine, selectors, services, urgency
 from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import TRANSITIONS
 
@@ -107,9 +109,10 @@ class ReviewStatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
     ALL = "all"
+    DISCREPANCY = "discrepancy"
 
     def lookups(self, request, model_admin):
-        return [*Match.Status.choices, (self.ALL, _("All"))]
+        return [*Match.Status.choices, (self.DISCREPANCY, _("Units in transit to resolve")), (self.ALL, _("All"))]
 
     def value(self):
         return super().value() or Match.Status.PROPOSED
@@ -117,6 +120,8 @@ class ReviewStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == self.ALL:
             return queryset
+        if self.value() == self.DISCREPANCY:
+            return queryset.filter(pk__in=selectors.matches_with_discrepancy().values("pk"))
         return queryset.filter(status=self.value())
 
     def choices(self, changelist):
@@ -130,6 +135,13 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("what became of them"), choices=Match.Resolution.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
 
 def quote_text(match) -> str:
@@ -185,11 +197,17 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "usd_avoided",
         "reject_reason",
         "ship_note",
+        "quantity_shipped",
+        "quantity_received",
+        "received_into_stock",
+        "in_transit",
+        "quantity_lost",
+        "quantity_returned",
         "created_at",
         "updated_at",
         "fulfilled_at",
     ]
-    readonly_fields = ["request_link", "source_link", "explanation_table", "request_photos", "quote"]
+    readonly_fields = ["request_link", "source_link", "explanation_table", "request_photos", "quote", "in_transit"]
 
     class Media:
         css = {"all": ["exchange/admin.css"]}
@@ -216,7 +234,14 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 name="exchange_dashboard",
             ),
             path("<int:match_id>/approve/", review_view(self.approve_view), name="exchange_match_approve"),
-            path("<int:match_id>/reject/", review_view(self.reject_view), name="exchange_match_reject"),
+            *(
+                path(
+                    f"<int:match_id>/{review}/",
+                    review_view(partial(self.form_review_view, review=review)),
+                    name=f"exchange_match_{review}",
+                )
+                for review in self.FORM_REVIEWS
+            ),
             *super().get_urls(),
         ]
 
@@ -233,6 +258,8 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "can_approve": match.status in TRANSITIONS["approve"][0],
                 "can_reject": match.status in TRANSITIONS["reject"][0],
                 "reject_form": RejectForm(auto_id="id_review_%s"),
+                "can_resolve": match.quantity_in_transit > 0,
+                "resolve_form": ResolveForm(auto_id="id_resolve_%s"),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -246,24 +273,34 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         return self._back_to(match)
 
-    def reject_view(self, request, match_id):
+    # The reviews that ask something first: review -> (its form, its service, the refusal, the success).
+    FORM_REVIEWS = {
+        "reject": (
+            RejectForm,
+            services.match_reject,
+            _("Not rejected: %(field)s: %(errors)s"),
+            _("Match #%(id)d rejected."),
+        ),
+        "resolve": (
+            ResolveForm,
+            services.match_resolve,
+            _("Not resolved: %(field)s: %(errors)s"),
+            _("Match #%(id)d: the units in transit are resolved."),
+        ),
+    }
+
+    def form_review_view(self, request, match_id, review):
+        """A refused form names its first field in error, with its errors; nothing is done."""
+        form_class, service, refused, done = self.FORM_REVIEWS[review]
         match = self._reviewed_match(request, match_id)
-        form = RejectForm(request.POST)
-        if not form.is_valid():
+        form = form_class(request.POST)
+        if form.is_valid():
+            self._review(request, match, lambda: service(match=match, user=request.user, **form.cleaned_data), done)
+        else:
+            name, errors = next(iter(form.errors.items()))
             self.message_user(
-                request,
-                gettext("Not rejected: %(field)s: %(errors)s")
-                % {"field": form.fields["reason"].label, "errors": " ".join(form.errors["reason"])},
-                messages.ERROR,
+                request, refused % {"field": form.fields[name].label, "errors": " ".join(errors)}, messages.ERROR
             )
-            return self._back_to(match)
-        reason = form.cleaned_data["reason"]
-        self._review(
-            request,
-            match,
-            lambda: services.match_reject(match=match, user=request.user, reason=reason),
-            gettext("Match #%(id)d rejected."),
-        )
         return self._back_to(match)
 
     def _reviewed_match(self, request, match_id):
@@ -333,6 +370,20 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("stock item or capability"))
     def source_link(self, match):
         return admin_link(match.stock_item or match.capability)
+
+    @admin.display(description=_("units in transit"))
+    def in_transit(self, match):
+        if match.has_discrepancy:
+            return format_html(
+                '<strong class="discrepancy">{}</strong>',
+                ngettext(
+                    "%(units)d unit shipped and not received: resolve it at the top of the page.",
+                    "%(units)d units shipped and not received: resolve them at the top of the page.",
+                    match.quantity_in_transit,
+                )
+                % {"units": match.quantity_in_transit},
+            )
+        return match.quantity_in_transit
 
     @admin.display(description=_("why this match"))
     def explanation_table(self, match):

@@ -17,6 +17,7 @@ from .filters import MatchFilter, NotificationFilter, PartRequestFilter
 from .models import Match, Notification, PartRequest, RequestPhoto
 from .savings import exchange_stats
 from .serializers import (
+    FulfilSerializer,
     MatchOfferSerializer,
     MatchSerializer,
     NoteSerializer,
@@ -27,6 +28,7 @@ from .serializers import (
     QuoteInputSerializer,
     RejectSerializer,
     RequestPhotoSerializer,
+    ResolveSerializer,
     StatsSerializer,
 )
 
@@ -168,7 +170,8 @@ class MatchViewSet(
     quote = match_action(services.match_quote, QuoteInputSerializer)
     accept = match_action(services.match_accept)
     ship = match_action(services.match_ship, NoteSerializer)
-    fulfil = match_action(services.match_fulfil)
+    fulfil = match_action(services.match_fulfil, FulfilSerializer)
+    resolve = match_action(services.match_resolve, ResolveSerializer)
     decline = match_action(services.match_decline, NoteSerializer)
     cancel = match_action(services.match_cancel, NoteSerializer)
 

@@ -1,8 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from inventory.filters import IdFilter, TextFilter
 
 from .models import Criticality, Match, Notification, PartRequest
+from .selectors import matches_with_discrepancy
 
 
 class PartRequestFilter(filters.FilterSet):
@@ -22,10 +24,18 @@ class MatchFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Match.Status.choices)
     source = filters.ChoiceFilter(choices=Match.Source.choices)
     source_plant = IdFilter(field_name="source_plant_id")
+    discrepancy = filters.BooleanFilter(
+        method="filter_discrepancy",
+        label=_("Units shipped and neither received nor resolved, on a fulfilled or cancelled match"),
+    )
 
     class Meta:
         model = Match
-        fields = ["request", "status", "source", "source_plant"]
+        fields = ["request", "status", "source", "source_plant", "discrepancy"]
+
+    def filter_discrepancy(self, queryset, name, value):
+        with_discrepancy = matches_with_discrepancy().values("pk")
+        return queryset.filter(pk__in=with_discrepancy) if value else queryset.exclude(pk__in=with_discrepancy)
 
 
 class NotificationFilter(filters.FilterSet):

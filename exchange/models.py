@@ -175,6 +175,10 @@ class Match(models.Model):
         VES = "VES", _("Bolívares (VES)")
         USD = "USD", _("US dollars (USD)")
 
+    class Resolution(models.TextChoices):
+        LOST = "lost", _("Lost in transit")
+        RETURNED = "returned", _("Returned to the source")
+
     request = models.ForeignKey(
         PartRequest, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request")
     )
@@ -209,6 +213,13 @@ class Match(models.Model):
     usd_avoided = models.DecimalField(
         _("USD avoided"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
+    # Units that left the source: at shipping, or at receipt for a match received without being shipped.
+    quantity_shipped = models.PositiveIntegerField(_("units shipped"), default=0, editable=False)
+    quantity_received = models.PositiveIntegerField(_("units received"), default=0, editable=False)
+    received_into_stock = models.BooleanField(_("received into stock"), default=False, editable=False)
+    # Units shipped and never received, as an administrator resolved them.
+    quantity_lost = models.PositiveIntegerField(_("units lost in transit"), default=0, editable=False)
+    quantity_returned = models.PositiveIntegerField(_("units returned to the source"), default=0, editable=False)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     ship_note = models.TextField(_("shipping note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -238,6 +249,13 @@ class Match(models.Model):
             models.CheckConstraint(
                 condition=Q(quote_price__isnull=True) | Q(quote_price__gte=0), name="match_quote_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(quantity_shipped__lte=F("quantity")), name="match_shipped_at_most_quantity"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_shipped__gte=F("quantity_received") + F("quantity_lost") + F("quantity_returned")),
+                name="match_receipt_within_shipped",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="match_status_created_idx"),
@@ -250,6 +268,19 @@ class Match(models.Model):
     @property
     def is_quoted(self):
         return self.quote_price is not None and bool(self.quote_currency) and self.quote_lead_time_days is not None
+
+    @property
+    def quantity_in_transit(self):
+        """Units that left the source and were neither received nor resolved.
+
+        On a shipped match they await receipt; on a fulfilled or cancelled one they are a discrepancy
+        that an administrator resolves (lost or returned).
+        """
+        return self.quantity_shipped - self.quantity_received - self.quantity_lost - self.quantity_returned
+
+    @property
+    def has_discrepancy(self):
+        return self.status != self.Status.SHIPPED and self.quantity_in_transit > 0
 
 
 class MatchStatusChange(models.Model):

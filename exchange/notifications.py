@@ -67,8 +67,9 @@ EVENT_SENTENCES = {
     ),
 }
 
-# Events whose history row carries a note the other side should read (the reason, the carrier).
-EVENTS_WITH_NOTE = {"rejected", "declined", "cancelled", "shipped"}
+# Events whose history row carries a note the other side should read (the reason, the carrier, the units
+# received of those sent).
+EVENTS_WITH_NOTE = {"rejected", "declined", "cancelled", "shipped", "fulfilled"}
 
 
 class Recipient(NamedTuple):
@@ -174,7 +175,8 @@ def _match_event_email(match: Match, event: str, note: str, actor_plants: set[in
         "match": match.pk,
         "request": part_request.pk,
         "part": part_request.part_label,
-        "quantity": match.quantity,
+        # A receipt tells the units that arrived, which may be fewer than were sent.
+        "quantity": match.quantity_received if event == "fulfilled" else match.quantity,
         "source": match.source_plant.name,
         "requester": part_request.plant.name,
         "actor": actor,

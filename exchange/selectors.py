@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -40,7 +41,7 @@ from .engine.rules import (
     workshop_failures,
 )
 from .models import Criticality, Match, MatchStatusChange, Notification, PartRequest, RequestStatusChange
-from .transitions import OPEN_STATUSES
+from .transitions import OPEN_STATUSES, RESERVING_STATUSES
 from .urgency import by_urgency, downtime_cost_so_far
 
 
@@ -53,6 +54,29 @@ def matches_visible_to(user) -> QuerySet:
 
 
 # Admin dashboard: the review workload and where the shortages are.
+
+
+def stock_matches_holding_reservations() -> QuerySet:
+    """Stock matches whose units are reserved in the source's store: accepted, or shipped before shipping
+    moved units out (those leave at receipt); units shipped since left the store with their reservation."""
+    return Match.objects.filter(source=Match.Source.STOCK, status__in=RESERVING_STATUSES, quantity_shipped=0)
+
+
+def units_in_transit() -> ExpressionWrapper:
+    """A match's ``quantity_in_transit`` as a database expression, to filter and aggregate on."""
+    return ExpressionWrapper(
+        F("quantity_shipped") - F("quantity_received") - F("quantity_lost") - F("quantity_returned"),
+        output_field=IntegerField(),
+    )
+
+
+def matches_with_discrepancy() -> QuerySet:
+    """Fulfilled or cancelled matches with units shipped and neither received nor resolved."""
+    return (
+        Match.objects.annotate(in_transit=units_in_transit())
+        .filter(in_transit__gt=0)
+        .exclude(status=Match.Status.SHIPPED)
+    )
 
 
 def open_requests_by_criticality() -> dict[str, int]:

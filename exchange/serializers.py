@@ -128,6 +128,13 @@ class MatchSerializer(strict.ModelSerializer):
     # Blank until the source quotes.
     quote_currency = serializers.ChoiceField(choices=Match.Currency.choices, allow_blank=True, read_only=True)
     quote = serializers.SerializerMethodField()
+    quantity_in_transit = strict.IntegerField(
+        read_only=True,
+        help_text=_(
+            "Units shipped and neither received nor resolved: awaiting receipt while shipped, "
+            "a discrepancy for an administrator once fulfilled or cancelled."
+        ),
+    )
 
     class Meta:
         model = Match
@@ -149,6 +156,12 @@ class MatchSerializer(strict.ModelSerializer):
             "quote_lead_time_days",
             "quoted_at",
             "quote",
+            "quantity_shipped",
+            "quantity_received",
+            "quantity_in_transit",
+            "quantity_lost",
+            "quantity_returned",
+            "received_into_stock",
             "usd_avoided",
             "reject_reason",
             "ship_note",
@@ -176,6 +189,24 @@ class MatchOfferSerializer(QuoteInputSerializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_TEXT)
+
+
+class FulfilSerializer(serializers.Serializer):
+    quantity = strict.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        required=False,
+        allow_null=True,
+        help_text=_("Units received; all the units sent when left out."),
+    )
+    into_stock = serializers.BooleanField(
+        required=False, default=False, help_text=_("Enter the units into the requesting plant's store as spares.")
+    )
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=Match.Resolution.choices)
+    note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
 
 
 class NoteSerializer(serializers.Serializer):

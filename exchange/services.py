@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inventory import access
 from inventory import services as inventory_services
@@ -240,7 +241,8 @@ def _notify(match, event, user):
 
 
 def _release(match):
-    if match.source == Match.Source.STOCK:
+    # Shipped units left the store at shipping, and their reservation with them.
+    if match.source == Match.Source.STOCK and not match.quantity_shipped:
         inventory_services.stock_release(stock_item_id=match.stock_item_id, quantity=match.quantity)
 
 
@@ -371,33 +373,137 @@ def match_ship(*, match: Match, user, note: str = "") -> Match:
     match = _lock_match(match)
     match.ship_note = (note or "").strip()
     _transition(match, "ship", user, match.ship_note)
+    _send_out(match, match.quantity, user)
+    match.save(update_fields=["quantity_shipped", "updated_at"])
     _notify(match, "shipped", user)
     return match
 
 
-@transaction.atomic
-def match_fulfil(*, match: Match, user) -> Match:
-    access.require_acts_for_plant(user, match.request.plant_id)
-    match = _lock_match(match)
-    _transition(match, "fulfil", user)
+def _send_out(match, quantity, user):
+    """The units leave the source: out of its store through the ledger, for a stock match."""
     if match.source == Match.Source.STOCK:
         inventory_services.stock_transfer_out(
             stock_item_id=match.stock_item_id,
-            quantity=match.quantity,
+            quantity=quantity,
             user=user,
             match=match.pk,
             note=_("To %(plant)s, request #%(request)d") % {"plant": match.request.plant, "request": match.request_id},
         )
+    match.quantity_shipped = quantity
+
+
+@transaction.atomic
+def match_fulfil(*, match: Match, user, quantity: int | None = None, into_stock: bool = False) -> Match:
+    """The requester confirms receipt of ``quantity`` units (default: all shipped, or all accepted).
+
+    Units shipped and not received stay in transit on the match, a discrepancy for an administrator
+    (match_resolve). A match received without being shipped sends out only the units received; the
+    rest of its reservation goes back to the source's available stock.
+    """
+    access.require_acts_for_plant(user, match.request.plant_id)
+    match = _lock_match(match)
+    # Units that did not leave at shipping (the match was not shipped, or was shipped before shipping
+    # moved stock) are still reserved at the source: the units received leave now.
+    sent_at_shipping = match.quantity_shipped > 0
+    sent = match.quantity_shipped if sent_at_shipping else match.quantity
+    received = sent if quantity is None else quantity
+    _transition(
+        match,
+        "fulfil",
+        user,
+        _("%(received)d of %(sent)d units received.") % {"received": received, "sent": sent},
+    )
+    if not 1 <= received <= sent:
+        raise ValidationError(
+            {"quantity": [_("Between 1 and the %(sent)d units sent can be received.") % {"sent": sent}]}
+        )
+    if not sent_at_shipping:
+        if received < match.quantity and match.source == Match.Source.STOCK:
+            inventory_services.stock_release(stock_item_id=match.stock_item_id, quantity=match.quantity - received)
+        _send_out(match, received, user)
+    match.quantity_received = received
+    if into_stock:
+        _receive_into_stock(match, received, user)
     # Locked by _lock_match, and read after the lock was taken.
     part_request = match.request
-    part_request.quantity_fulfilled = min(part_request.quantity, part_request.quantity_fulfilled + match.quantity)
+    part_request.quantity_fulfilled = min(part_request.quantity, part_request.quantity_fulfilled + received)
     part_request.save(update_fields=["quantity_fulfilled", "updated_at"])
     price = part_request.import_price_usd
-    match.usd_avoided = None if price is None else (price * match.quantity).quantize(Decimal("0.01"))
-    match.save(update_fields=["usd_avoided", "updated_at"])
+    match.usd_avoided = None if price is None else (price * received).quantize(Decimal("0.01"))
+    match.save(
+        update_fields=["quantity_shipped", "quantity_received", "received_into_stock", "usd_avoided", "updated_at"]
+    )
     if part_request.quantity_fulfilled >= part_request.quantity:
         _close_served_request(part_request, user)
     _notify(match, "fulfilled", user)
+    return match
+
+
+def _receive_into_stock(match, received, user):
+    """The received units enter the requester's store, as the part and condition the source sent."""
+    if match.source == Match.Source.STOCK:
+        part, condition = match.stock_item.part, match.stock_item.condition
+    else:
+        part, condition = match.request.part, StockItem.Condition.NEW
+    if part is None:
+        raise ValidationError(
+            {"into_stock": [_("The request names no catalogue part: the units cannot be entered into stock.")]}
+        )
+    inventory_services.stock_receive(
+        plant=match.request.plant,
+        part=part,
+        condition=condition,
+        quantity=received,
+        user=user,
+        match=match.pk,
+        note=_("From %(plant)s, request #%(request)d") % {"plant": match.source_plant, "request": match.request_id},
+    )
+    match.received_into_stock = True
+
+
+@transaction.atomic
+def match_resolve(*, match: Match, user, resolution: str, note: str = "") -> Match:
+    """An administrator settles the units in transit that were never received: lost, or returned to the source.
+
+    Lost units left the source's store at shipping and stay out of it; returned ones go back into it through
+    the ledger. A shipped match resolved before any receipt is cancelled: nothing arrived.
+    """
+    access.require_administrator(user)
+    if resolution not in Match.Resolution.values:
+        raise ValidationError({"resolution": [_("Choose lost or returned.")]})
+    match = _lock_match(match)
+    in_transit = match.quantity_in_transit
+    if in_transit <= 0:
+        raise TransitionNotAllowed(_("No units of this match are in transit: there is nothing to resolve."))
+    if resolution == Match.Resolution.RETURNED:
+        if match.source == Match.Source.STOCK:
+            inventory_services.stock_transfer_in(
+                stock_item_id=match.stock_item_id,
+                quantity=in_transit,
+                user=user,
+                match=match.pk,
+                note=_("Returned from transit, request #%(request)d") % {"request": match.request_id},
+            )
+        match.quantity_returned += in_transit
+    else:
+        match.quantity_lost += in_transit
+    summary = ngettext(
+        "%(units)d unit in transit resolved: %(resolution)s.",
+        "%(units)d units in transit resolved: %(resolution)s.",
+        in_transit,
+    ) % {
+        "units": in_transit,
+        "resolution": Match.Resolution(resolution).label,
+    }
+    note = f"{summary} {note.strip()}".strip()
+    if match.status == Match.Status.SHIPPED:
+        _set_match_status(match, Match.Status.CANCELLED, user, note)
+        _notify(match, "cancelled", user)
+    else:
+        match.save(update_fields=["quantity_lost", "quantity_returned", "updated_at"])
+        MatchStatusChange.objects.create(
+            match=match, from_status=match.status, to_status=match.status, user=user, note=note
+        )
     return match
 
 

@@ -30,5 +30,7 @@ ACTION_LABELS = {
 QUOTABLE = {S.PROPOSED, S.APPROVED}
 # Matches that still hold a claim on the request.
 OPEN_STATUSES = {S.PROPOSED, S.APPROVED, S.ACCEPTED, S.SHIPPED}
-# Matches whose source holds units reserved for the request.
+# Matches committed to the request: their units are reserved at the source (accepted) or on their way
+# (shipped; a match shipped before shipping moved stock still holds them reserved: see
+# selectors.stock_matches_holding_reservations).
 RESERVING_STATUSES = {S.ACCEPTED, S.SHIPPED}

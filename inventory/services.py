@@ -337,7 +337,7 @@ def stock_set_quantity(
     return stock_item
 
 
-# Reservation, release and transfer out are steps of a match's lifecycle: exchange's match services call
+# Reservation, release and transfers are steps of a match's lifecycle: exchange's match services call
 # them after checking who acts there (the requester accepts a reservation of another plant's units).
 
 
@@ -378,6 +378,39 @@ def stock_transfer_out(*, stock_item_id: int, quantity: int, user, match=None, n
         match=match,
         note=note,
     )
+
+
+@transaction.atomic
+def stock_transfer_in(*, stock_item_id: int, quantity: int, user, match=None, note="") -> None:
+    """Add units that arrived through the exchange (received from another plant, or returned from transit)."""
+    StockItem.objects.filter(pk=stock_item_id).update(quantity=F("quantity") + quantity)
+    _record_movement(
+        stock_item_id=stock_item_id,
+        delta=quantity,
+        reason=StockMovement.Reason.TRANSFER_IN,
+        user=user,
+        match=match,
+        note=note,
+    )
+    if StockItem.objects.filter(pk=stock_item_id, exchangeable=True).exists():
+        _announce_stock_available(stock_item_id)
+
+
+@transaction.atomic
+def stock_receive(*, plant: Plant, part: Part, condition: str, quantity: int, user, match=None, note="") -> StockItem:
+    """Enter received units into the plant's store: its item of that part and condition, created if none.
+
+    A created item is not exchangeable: units kept as spares are the plant's own until it offers them.
+    """
+    access.require_keeps_records_of_plant(user, plant)
+    item = StockItem.objects.filter(plant=plant, part=part, condition=condition).order_by("pk").first()
+    if item is None:
+        item, _created = StockItem.objects.get_or_create(
+            plant=plant, part=part, condition=condition, location="", defaults={"exchangeable": False}
+        )
+    stock_transfer_in(stock_item_id=item.pk, quantity=quantity, user=user, match=match, note=note)
+    item.refresh_from_db(fields=["quantity", "reserved", "updated_at"])
+    return item
 
 
 # Bulk counts (spreadsheet imports)

@@ -84,6 +84,12 @@ class World:
         self.quote_and_approve()
         exchange_services.match_accept(match=self.match, user=self.users["owner"])
 
+    def receive_short(self):
+        """The world's match accepted and shipped, and one unit fewer received than shipped."""
+        self.accept()
+        exchange_services.match_ship(match=self.match, user=self.users["other"], note="MRW 123")
+        exchange_services.match_fulfil(match=self.match, user=self.users["owner"], quantity=self.match.quantity - 1)
+
     def new_request(self, quantity=1) -> PartRequest:
         """Another shortage of the world's part at the requesting plant."""
         return exchange_services.part_request_create(

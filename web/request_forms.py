@@ -204,7 +204,17 @@ class DeclineForm(forms.Form):
 
 
 class FulfilForm(forms.Form):
-    quantity = whole_number_field(_("Units received"), minimum=1, maximum=MAX_QUANTITY)
+    quantity = whole_number_field(
+        _("Units received"),
+        minimum=1,
+        maximum=MAX_QUANTITY,
+        help_text=_("If fewer arrived than were sent, write how many: the exchange follows up the rest."),
+    )
+    into_stock = forms.BooleanField(
+        label=_("Keep them in our store as spares"),
+        help_text=_("They are entered into your plant's stock instead of being fitted now."),
+        required=False,
+    )
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -349,6 +349,15 @@ CASES = [
         None,
     ),
     (
+        "matches-resolve",
+        "post",
+        lambda w: f"/api/matches/{w.match.pk}/resolve/",
+        lambda w: {"resolution": "lost"},
+        "receive_short",
+        expect(403, 403, 403, 404, 200, 200),
+        None,
+    ),
+    (
         "matches-decline",
         "post",
         lambda w: f"/api/matches/{w.match.pk}/decline/",

@@ -12,7 +12,8 @@ from exchange import engine, services
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Match, PartRequest
 from exchange.savings import savings_summary
-from exchange.transitions import RESERVING_STATUSES, TRANSITIONS
+from exchange.selectors import stock_matches_holding_reservations
+from exchange.transitions import TRANSITIONS
 from inventory.access import SYSTEM
 from inventory.errors import InsufficientStock
 from inventory.models import Material, StockItem, StockMovement
@@ -52,10 +53,7 @@ def bring_to(world, status):
 
 
 def reserved_by_matches(item):
-    return (
-        Match.objects.filter(stock_item=item, status__in=RESERVING_STATUSES).aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
+    return stock_matches_holding_reservations().filter(stock_item=item).aggregate(total=Sum("quantity"))["total"] or 0
 
 
 def assert_ledger_holds(item):
@@ -150,17 +148,20 @@ def test_a_shipped_match_can_be_cancelled_only_by_an_administrator(world):
     assert StockItem.objects.get(pk=world.other_stock.pk).reserved == 0
 
 
-def test_fulfil_moves_units_out_through_the_ledger_and_counts_the_dollars(world):
+def test_shipping_moves_units_out_through_the_ledger_and_fulfil_counts_the_dollars(world):
     match = bring_to(world, S.SHIPPED)
+    item = StockItem.objects.get(pk=world.other_stock.pk)
+    assert (item.quantity, item.reserved, match.quantity_in_transit) == (7, 0, 3)
+    out = item.movements.get(reason=StockMovement.Reason.TRANSFER_OUT)
+    assert (out.delta, out.match, out.user) == (-3, match.pk, world.users["other"])
 
     act(world, "fulfil", match)
 
     match.refresh_from_db()
     item = StockItem.objects.get(pk=world.other_stock.pk)
     part_request = PartRequest.objects.get(pk=world.request.pk)
-    assert (item.quantity, item.reserved) == (7, 0)
-    out = item.movements.get(reason=StockMovement.Reason.TRANSFER_OUT)
-    assert (out.delta, out.match, out.user) == (-3, match.pk, world.users["owner"])
+    assert (item.quantity, item.reserved, item.movements.count()) == (7, 0, 2)
+    assert (match.quantity_received, match.quantity_in_transit) == (3, 0)
     assert match.usd_avoided == Decimal("126.00")
     assert part_request.quantity_fulfilled == 3
     assert part_request.status == PartRequest.Status.FULFILLED

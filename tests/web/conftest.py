@@ -111,6 +111,13 @@ def look_at(page, name: str) -> Path:
     return path
 
 
+def sign_in_to_admin(page, user, *, path="/admin/"):
+    page.goto(page.base_url + f"/admin/login/?next={path}")
+    page.fill('input[name="username"]', user.username)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('input[type="submit"]').click()
+
+
 def sign_in(page, user, *, password=PASSWORD, path="/"):
     page.goto(page.base_url + path)
     page.fill('input[name="username"]', user.username)

@@ -11,7 +11,7 @@ from exchange.models import Match, PartRequest
 from inventory.models import MaterialDesignation
 from tests.factories import MaterialFactory, MembershipFactory, ShopFactory, capability
 
-from .conftest import PASSWORD, look_at, sign_in
+from .conftest import look_at, sign_in, sign_in_to_admin
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,7 @@ def test_a_shop_offers_an_admin_approves_the_requester_accepts_the_shop_ships_an
 
     # an administrator approves it from the match's page in the admin
     administrator = another_person(shop, width=1280)
-    administrator.goto(administrator.base_url + "/admin/login/?next=/admin/")
-    administrator.fill('input[name="username"]', admin_user.username)
-    administrator.fill('input[name="password"]', PASSWORD)
-    administrator.locator('input[type="submit"]').click()
+    sign_in_to_admin(administrator, admin_user)
     administrator.goto(administrator.base_url + f"/admin/exchange/match/{match.pk}/change/")
     look_at(administrator, "journey-admin-match")
     administrator.get_by_role("button", name="Aprobar esta propuesta").click()

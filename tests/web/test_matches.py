@@ -199,7 +199,9 @@ def test_the_requester_receives_the_units_and_the_request_closes(member_client, 
     assert "Recepción confirmada" in member_client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize(("quantity", "message"), [("0", "mayor o igual a 1"), ("x", "número entero"), ("1", "")])
+@pytest.mark.parametrize(
+    ("quantity", "message"), [("0", "mayor o igual a 1"), ("x", "número entero"), ("99", "unidades enviadas")]
+)
 def test_a_receipt_of_a_wrong_quantity_is_a_form_error(member_client, accepted, quantity, message):
     response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": quantity})
 
@@ -208,6 +210,27 @@ def test_a_receipt_of_a_wrong_quantity_is_a_form_error(member_client, accepted, 
     assert 'class="error-summary"' in page and message in page
     assert f'href="#match{accepted.pk}_quantity"' in page
     assert status(accepted) == Match.Status.ACCEPTED
+
+
+def test_the_requester_receives_fewer_units_than_shipped_into_its_store(member_client, accepted, other_member, plant):
+    services.match_ship(match=accepted, user=other_member, note="Zoom 77")
+    page = member_client.get(f"/matches/{accepted.pk}/").content.decode()
+    assert 'name="into_stock"' in page and "Guardarlas en nuestro almacén como repuestos" in page
+
+    response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": "2", "into_stock": "on"})
+
+    assert response.status_code == 302
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.quantity_received, accepted.quantity_in_transit) == (
+        Match.Status.FULFILLED,
+        2,
+        1,
+    )
+    spares = StockItem.objects.get(plant=plant, part=accepted.request.part)
+    assert (spares.quantity, spares.exchangeable) == (2, False)
+    page = member_client.get(response["Location"]).content.decode()
+    assert "No recibidas" in page and "1 unidad: el administrador del intercambio le da seguimiento" in page
+    assert "2 recibidas (a la existencia)" in page
 
 
 def test_the_source_plant_may_not_confirm_receipt(other_client, accepted):

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -74,7 +73,7 @@ def action_forms(match: Match, bound=None) -> dict:
     prefix = f"match{match.pk}_%s"
     forms = {
         "decline": DeclineForm(auto_id=prefix),
-        "fulfil": FulfilForm(auto_id=prefix, initial={"quantity": match.quantity}),
+        "fulfil": FulfilForm(auto_id=prefix, initial={"quantity": match.quantity_shipped or match.quantity}),
         "cancel": NoteForm(auto_id=prefix),
         "quote": QuoteForm(
             auto_id=prefix,
@@ -125,18 +124,7 @@ def _cancel(match, user, form):
 
 
 def _fulfil(match, user, form):
-    if form.cleaned_data["quantity"] not in (None, match.quantity):
-        # match_fulfil records every unit of the match as received; a short receipt needs an administrator.
-        raise ValidationError(
-            {
-                "quantity": _(
-                    "Only the whole %(quantity)d units can be received here. If fewer arrived, "
-                    "tell the exchange's administrator before confirming."
-                )
-                % {"quantity": match.quantity}
-            }
-        )
-    services.match_fulfil(match=match, user=user)
+    services.match_fulfil(match=match, user=user, **form.cleaned_data)
 
 
 def _quote(match, user, form):
