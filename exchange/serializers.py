@@ -101,6 +101,7 @@ class MatchSerializer(strict.ModelSerializer):
     # Blank until the source quotes.
     quote_currency = serializers.ChoiceField(choices=Match.Currency.choices, allow_blank=True, read_only=True)
     quote = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
@@ -130,6 +131,17 @@ class MatchSerializer(strict.ModelSerializer):
             "fulfilled_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": _("The facts of the ranking, and their summary in the language the request asked for."),
+            "properties": {"summary": {"type": "string"}},
+            "additionalProperties": True,
+        }
+    )
+    def get_explanation(self, match):
+        return {**(match.explanation or {}), "summary": match.summary}
 
     @extend_schema_field(QuoteSerializer(allow_null=True))
     def get_quote(self, match):

@@ -420,7 +420,7 @@ def test_an_offer_the_engine_finds_feasible_is_scored_like_its_proposals(world, 
     proposal = Match.objects.get(pk=world.match.pk)
     assert offer.origin == "offer"
     assert 0 < offer.score <= 1
-    assert offer.explanation["summary"]
+    assert offer.summary
     assert offer.explanation.keys() == proposal.explanation.keys()
     assert offer.quantity == 2
 

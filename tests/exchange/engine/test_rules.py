@@ -6,18 +6,14 @@ from decimal import Decimal
 import pytest
 
 from exchange.engine import rules
-from exchange.engine.rules import CapabilityCandidate, Labels, RequestSpec, SourceRecord, StockCandidate
-from inventory.processes import Process
+from exchange.engine.rules import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate
 
 TODAY = date(2026, 3, 1)
-WEIGHTS = {"fit": 0.35, "distance": 0.30, "lead_time": 0.15, "record": 0.10, "coverage": 0.10}
+WEIGHTS = {"fit": 0.35, "distance": 0.30, "lead_time": 0.15, "record": 0.10}
 CARACAS = (10.48, -66.90)
 VALENCIA = (10.16, -68.00)
 MARACAIBO = (10.65, -71.64)
 STEEL_1045, STEEL_4140 = 1, 2
-LABELS = Labels(
-    conditions={"new": "New", "refurbished": "Refurbished", "used": "Used"}, processes=dict(Process.choices)
-)
 
 
 def spec(**fields):
@@ -66,7 +62,6 @@ def rank(request_spec, stock_candidates=(), capabilities=(), records=None, top_n
         distance_half_km=300,
         today=TODAY,
         top_n=top_n,
-        labels=LABELS,
     )
 
 
@@ -187,5 +182,5 @@ def test_ranking_keeps_only_the_best_n():
 def test_every_proposal_explains_its_score():
     (proposal,) = rank(spec(), [stock()])
     assert 0 <= proposal.score <= 1
-    assert proposal.explanation["summary"]
-    assert set(proposal.explanation["parts"]) == set(WEIGHTS)
+    assert (proposal.explanation["units"], proposal.explanation["needed"]) == (2, 2)
+    assert set(proposal.explanation["parts"]) == set(WEIGHTS) | {"coverage"}

@@ -131,7 +131,7 @@ def test_the_requesters_own_store_counts(plant, requester):
     (match,) = matched(post_request(plant, requester, part=part))
 
     assert match.stock_item == own
-    assert "own store" in match.explanation["summary"]
+    assert "own store" in match.summary
 
 
 # Hard conditions: fabrication
@@ -240,7 +240,7 @@ def test_a_new_proposal_is_stored_whole_with_its_first_history_entry(plant, requ
         assert (match.status, match.origin, match.quantity) == (Match.Status.PROPOSED, Match.Origin.ENGINE, 2)
         assert (match.quote_price, match.quote_currency, match.usd_avoided, match.reject_reason) == (None, "", None, "")
         assert before <= match.created_at <= match.updated_at <= timezone.now()
-        assert 0 < match.score <= 1 and match.explanation["summary"]
+        assert 0 < match.score <= 1 and match.summary
         ((from_status, to_status, user),) = match.history.values_list("from_status", "to_status", "user")
         assert (from_status, to_status, user) == ("", Match.Status.PROPOSED, None)
     part_request.refresh_from_db()
