@@ -14,7 +14,7 @@ from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import StockItem
 from tests.conftest import client_for, requires_postgres
-from tests.factories import MembershipFactory, PartFactory, PlantFactory, UserFactory, capability, stock_item
+from tests.factories import MembershipFactory, PartFactory, PlantFactory, UserFactory, stock_item
 
 QUOTE = {"price": "30", "currency": "USD", "lead_time_days": 3}
 
@@ -227,7 +227,7 @@ def _race_for_three_units():
         with lock:
             statuses[status] += 1
 
-    threads = [threading.Thread(target=accept_now, args=pair) for pair in zip(requesters[:2], matches[:2])]
+    threads = [threading.Thread(target=accept_now, args=pair) for pair in zip(requesters[:2], matches[:2], strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
