@@ -24,9 +24,9 @@ FIT_CROSS_REFERENCE = 0.9
 FIT_FABRICATION = 0.6
 # Days for stock to reach the requester: the ranking needs a figure to compare with fabrication.
 STOCK_LEAD_TIME_DAYS = 3
-# A source holding a share c of the units needed keeps 1 - PARTIAL_PENALTY * (1 - c) of its score: half
-# the units costs a quarter of it, so a full source wins unless it is much farther (docs/architecture.md).
-PARTIAL_PENALTY = 0.5
+# A source holding a share c of the units needed keeps 1 - PARTIAL_PENALTY * (1 - c) of its score (4 of 5
+# units keep 85 %, half of them 62.5 %): a full source wins unless it is much farther (docs/architecture.md).
+PARTIAL_PENALTY = 0.75
 
 
 @dataclass(frozen=True)
