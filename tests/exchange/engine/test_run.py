@@ -333,10 +333,10 @@ def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester
     assert by_item[quoted_item.pk].score > quoted.score
     assert by_item[unquoted_item.pk].quantity == 5
 
-    # No longer feasible: the unquoted proposal goes, the quoted one stays for the admin to decide.
+    # No longer feasible: the unquoted proposal goes, the quoted one is declined with its history.
     for item in (quoted_item, unquoted_item):
         inventory_services.stock_item_update(user=SYSTEM, stock_item=item, exchangeable=False)
-    assert [match.pk for match in matched(part_request)] == [quoted.pk]
+    assert [(match.pk, match.status) for match in matched(part_request)] == [(quoted.pk, Match.Status.DECLINED)]
 
 
 def test_a_closed_request_is_not_matched(plant, requester):
