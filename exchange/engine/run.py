@@ -50,11 +50,15 @@ def part_requests_match(
         plant_ids = {c.plant_id for candidates in stock.values() for c in candidates}
         plant_ids |= {c.plant_id for candidates in capabilities.values() for c in candidates}
         records = reads.source_records(plant_ids)
+        stored = reads.stored_matches(list(specs))
+        # Only requests with a match the ranking does not rewrite need their sources' holdings.
         held_by_request = {
-            request_id: rules.units_each_source_holds(spec, stock.get(spec.part_id, []), capabilities[request_id])
-            for request_id, spec in specs.items()
+            request_id: rules.units_each_source_holds(
+                specs[request_id], stock.get(specs[request_id].part_id, []), capabilities[request_id]
+            )
+            for request_id in {match.request_id for match in stored if not _promise_kept_by_its_side(match)}
         }
-        stored = _hold_to_what_sources_hold(reads.stored_matches(list(specs)), held_by_request)
+        stored = _hold_to_what_sources_hold(stored, held_by_request)
         proposals = {
             request_id: rules.rank(
                 spec,
