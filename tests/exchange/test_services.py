@@ -437,7 +437,9 @@ def test_acting_on_a_proposal_the_engine_withdrew_meanwhile_is_a_conflict(world)
 
 def test_the_engine_keeps_a_quoted_proposal_that_fell_out_of_the_best(world, settings):
     act(world, "quote")
-    StockItem.objects.filter(pk=world.other_stock.pk).update(exchangeable=False)
+    # A nearer store holding every unit takes the only place among the best; the quoted units are still there.
+    settings.MATCHING_TOP_N = 1
+    stock_item(plant=world.owner_plant, part=world.part, quantity=5, location="C-3")
 
     engine.part_request_match(part_request_id=world.request.pk)
 
