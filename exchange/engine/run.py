@@ -56,7 +56,7 @@ def part_requests_match(
             request_id: rules.units_each_source_holds(
                 specs[request_id], stock.get(specs[request_id].part_id, []), capabilities[request_id]
             )
-            for request_id in {match.request_id for match in stored if not _promise_kept_by_its_side(match)}
+            for request_id in {match.request_id for match in stored if _held_to_its_source(match)}
         }
         stored = _hold_to_what_sources_hold(stored, held_by_request)
         proposals = {
@@ -75,16 +75,17 @@ def part_requests_match(
         return _save_proposals(proposals, stored)
 
 
-# What a match promises that the ranking does not rewrite: its quantity once quoted, offered or approved.
-def _promise_kept_by_its_side(match: reads.StoredMatch) -> bool:
+def _held_to_its_source(match: reads.StoredMatch) -> bool:
+    """Whether _hold_to_what_sources_hold checks a match: one still proposed or approved whose promise the
+    ranking does not rewrite (quoted, offered or approved), but a workshop's own offer."""
     if match.status not in (Match.Status.PROPOSED, Match.Status.APPROVED):
-        return True
+        return False
     if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and not match.quoted:
         # The ranking itself refreshes or withdraws these.
-        return True
+        return False
     # A workshop that offers is its own judge of what it can make; its units are not counted.
     source, _item_or_plant = match.key
-    return source == Match.Source.FABRICATION and match.origin == Match.Origin.OFFER
+    return not (source == Match.Source.FABRICATION and match.origin == Match.Origin.OFFER)
 
 
 def _hold_to_what_sources_hold(stored, held_by_request) -> list[reads.StoredMatch]:
@@ -98,7 +99,7 @@ def _hold_to_what_sources_hold(stored, held_by_request) -> list[reads.StoredMatc
     """
     now, checked = timezone.now(), []
     for match in stored:
-        held = None if _promise_kept_by_its_side(match) else held_by_request[match.request_id].get(match.key, 0)
+        held = held_by_request[match.request_id].get(match.key, 0) if _held_to_its_source(match) else None
         if held is None or match.quantity <= held:
             checked.append(match)
         elif held:
