@@ -15,6 +15,14 @@ ENGLISH = "(same part, new): covers 2 of 2 units."
 SPANISH = "(mismo repuesto, nuevo): cubre 2 de 2 unidades."
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    # A page read in Spanish leaves Spanish active on this thread (LocaleMiddleware): the next tests expect theirs.
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 @pytest.mark.parametrize("language, sentence", [("en", ENGLISH), ("es", SPANISH)])
 def test_the_api_reads_the_same_match_in_the_language_asked_for(world, language, sentence):
     response = world.client("owner").get(f"/api/matches/{world.match.pk}/", HTTP_ACCEPT_LANGUAGE=language)
