@@ -100,7 +100,7 @@ def evaluate(data=None):
                 "top1": bool(ranked) and is_expected(ranked[0]),
                 "top3": any(is_expected(match) for match in ranked[:3]),
                 "infeasible": sum(1 for match in ranked if match.source_plant_id in never),
-                "first": ranked[0].explanation.get("summary") if ranked else None,
+                "first": ranked[0].summary if ranked else None,
             }
         )
     return results

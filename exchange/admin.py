@@ -412,7 +412,7 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             '<p class="explanation-summary">{}</p>'
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>"
             "<table><tbody>{}</tbody></table>",
-            explanation.get("summary", ""),
+            match.summary,
             gettext("part of the score"),
             gettext("value (0–1)"),
             gettext("weight"),
@@ -500,7 +500,7 @@ class MatchInline(ReadOnlyInline):
 
     @admin.display(description=_("why"))
     def summary(self, match):
-        return (match.explanation or {}).get("summary", "")
+        return match.summary
 
 
 class RequestPhotoInline(ReadOnlyInline):

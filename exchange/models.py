@@ -19,6 +19,8 @@ from inventory.models import (
     positive_or_null,
 )
 
+from .explanations import explanation_summary
+
 
 def not_in_the_future(day):
     if day > timezone.localdate():
@@ -268,6 +270,11 @@ class Match(models.Model):
     @property
     def is_quoted(self):
         return self.quote_price is not None and bool(self.quote_currency) and self.quote_lead_time_days is not None
+
+    @property
+    def summary(self) -> str:
+        """The explanation in one line, in the active language; the units are those the match holds now."""
+        return explanation_summary(self.explanation or {}, units=self.quantity)
 
     @property
     def quantity_in_transit(self):

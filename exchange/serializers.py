@@ -135,6 +135,7 @@ class MatchSerializer(strict.ModelSerializer):
             "a discrepancy for an administrator once fulfilled or cancelled."
         ),
     )
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
@@ -170,6 +171,17 @@ class MatchSerializer(strict.ModelSerializer):
             "fulfilled_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": _("The facts of the ranking, and their summary in the language the request asked for."),
+            "properties": {"summary": {"type": "string"}},
+            "additionalProperties": True,
+        }
+    )
+    def get_explanation(self, match):
+        return {**(match.explanation or {}), "summary": match.summary}
 
     @extend_schema_field(QuoteSerializer(allow_null=True))
     def get_quote(self, match):

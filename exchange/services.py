@@ -601,7 +601,8 @@ def match_offer_create(
     )
     match.distance_km = None if distance_km is None else round(distance_km, 1)
     match.explanation = match.explanation or {
-        "summary": _("Offered by %(plant)s.") % {"plant": source.plant},
+        "fit": "offer",
+        "offered_by": source.plant.name,
         "distance_km": match.distance_km,
     }
     is_new = match.pk is None

@@ -68,6 +68,11 @@ def rematch_for_capability(capability_id):
 
 
 @shared_task(**RETRY_POLICY)
+def refresh_proposals(stock_item_ids, workshop_plant_ids):
+    return engine.proposals_refresh(stock_item_ids=stock_item_ids, workshop_plant_ids=workshop_plant_ids)
+
+
+@shared_task(**RETRY_POLICY)
 def rematch_open_requests():
     """The safety net: re-match every open request, most urgent first."""
     rematched = engine.rematch_open_requests()
@@ -99,5 +104,15 @@ def on_stock_available(sender, stock_item_id, **kwargs):
     publish(rematch_for_stock_item, stock_item_id)
 
 
-def on_capability_changed(sender, capability_id, **kwargs):
+def on_stock_fell(sender, stock_item_ids, **kwargs):
+    publish(refresh_proposals, stock_item_ids, [])
+
+
+def on_capability_changed(sender, capability_id, plant_id, **kwargs):
     publish(rematch_for_capability, capability_id)
+    publish(refresh_proposals, [], [plant_id])
+
+
+def on_capability_deleting(sender, capability_id, **kwargs):
+    # In the deleting transaction: the proposals the engine may withdraw no longer hold the capability back.
+    engine.proposals_withdraw_for_capability(capability_id=capability_id)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .errors import ConflictError, InsufficientStock, StockCountsRefused
-from .events import capability_changed, stock_available
+from .events import capability_changed, capability_deleting, stock_available, stock_fell
 from .models import (
     Capability,
     Material,
@@ -45,8 +45,15 @@ def _announce_stock_available(stock_item_id):
     transaction.on_commit(lambda: stock_available.send(sender=StockItem, stock_item_id=stock_item_id))
 
 
-def _announce_capability_changed(capability_id):
-    transaction.on_commit(lambda: capability_changed.send(sender=Capability, capability_id=capability_id))
+def _announce_stock_fell(*stock_item_ids):
+    transaction.on_commit(lambda: stock_fell.send(sender=StockItem, stock_item_ids=list(stock_item_ids)))
+
+
+def _announce_capability_changed(capability):
+    capability_id, plant_id = capability.pk, capability.plant_id
+    transaction.on_commit(
+        lambda: capability_changed.send(sender=Capability, capability_id=capability_id, plant_id=plant_id)
+    )
 
 
 # Plants and memberships
@@ -245,6 +252,7 @@ def stock_item_update(*, stock_item: StockItem, user, quantity: int | None = Non
     _refuse_moving_stock_item(stock_item, fields)
     fields = {name: value for name, value in fields.items() if name not in ("plant", "part")}
     became_exchangeable = fields.get("exchangeable") and not stock_item.exchangeable
+    withdrawn_from_exchange = "exchangeable" in fields and not fields["exchangeable"] and stock_item.exchangeable
     for name, value in fields.items():
         setattr(stock_item, name, value)
     stock_item.full_clean(exclude=["quantity", "reserved"])
@@ -253,6 +261,8 @@ def stock_item_update(*, stock_item: StockItem, user, quantity: int | None = Non
         stock_set_quantity(stock_item=stock_item, quantity=quantity, user=user)
     if became_exchangeable:
         _announce_stock_available(stock_item.pk)
+    if withdrawn_from_exchange:
+        _announce_stock_fell(stock_item.pk)
     return stock_item
 
 
@@ -306,6 +316,8 @@ def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user, match=
     stock_item.refresh_from_db(fields=["quantity", "reserved", "updated_at"])
     if delta > 0 and stock_item.exchangeable:
         _announce_stock_available(stock_item.pk)
+    elif delta < 0:
+        _announce_stock_fell(stock_item.pk)
     return stock_item
 
 
@@ -351,6 +363,8 @@ def stock_reserve(*, stock_item_id: int, quantity: int) -> None:
     )
     if not updated:
         raise InsufficientStock(_("The units are no longer available at the source."))
+    # What other matches promise of this item may now be more than it has left.
+    _announce_stock_fell(stock_item_id)
 
 
 def stock_release(*, stock_item_id: int, quantity: int) -> None:
@@ -473,7 +487,7 @@ def stock_import_counts(
 
     now = timezone.now()
     outcomes: list[StockCountOutcome | None] = [None] * len(counts)
-    to_create, movements, announce = [], [], []
+    to_create, movements, announce, fell = [], [], [], []
     to_update = defaultdict(list)  # (quantity, exchangeable) -> item ids
     for index, count in enumerate(counts):
         current = existing.get((count.part_id, count.condition, count.location))
@@ -489,6 +503,8 @@ def stock_import_counts(
             movements.append((current["id"], delta))
         if count.exchangeable and (delta > 0 or not current["exchangeable"]):
             announce.append(current["id"])
+        elif delta < 0 or not count.exchangeable:
+            fell.append(current["id"])
 
     created_ids = _create_stock_items(plant=plant, counts=[count for _index, count in to_create], at=now)
     for (index, count), item_id in zip(to_create, created_ids, strict=True):
@@ -510,6 +526,9 @@ def stock_import_counts(
         progress(len(counts) - len(to_create))
     for stock_item_id in announce[:IMPORT_ANNOUNCE_LIMIT]:
         _announce_stock_available(stock_item_id)
+    if fell:
+        # Every fall, however many: what the matches of these items promise must stay true.
+        _announce_stock_fell(*fell)
     return outcomes
 
 
@@ -617,7 +636,7 @@ def capability_create(*, plant: Plant, process: str, materials: Iterable[Materia
     capability.full_clean()
     capability.save()
     capability.materials.set(materials)
-    _announce_capability_changed(capability.pk)
+    _announce_capability_changed(capability)
     return capability
 
 
@@ -634,12 +653,15 @@ def capability_update(
     capability.save()
     if materials is not None:
         capability.materials.set(materials)
-    _announce_capability_changed(capability.pk)
+    _announce_capability_changed(capability)
     return capability
 
 
+@transaction.atomic
 def capability_delete(*, capability: Capability, user) -> None:
     access.require_keeps_records_of_plant(user, capability.plant_id)
+    capability_deleting.send(sender=Capability, capability_id=capability.pk)
+    _announce_capability_changed(capability)
     try:
         capability.delete()
     except ProtectedError as error:

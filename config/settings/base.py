@@ -255,7 +255,6 @@ MATCHING_WEIGHTS = {
     "distance": 0.30,
     "lead_time": 0.15,
     "record": 0.10,
-    "coverage": 0.10,
 }
 # Distance at which the distance part of the score falls to one half.
 MATCHING_DISTANCE_HALF_KM = 300

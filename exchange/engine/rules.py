@@ -1,21 +1,19 @@
 """The matching rules: hard conditions and the ranking score.
 
 Pure functions over plain candidates that exchange.engine.reads fetched: no ORM
-and no model here, not even for a label (the caller passes the labels), so the
+and no model here, and no words either (a match stores the facts of its
+explanation; exchange/explanations.py writes them in the reader's language), so the
 rules are tested without a database and the queries that feed them are in one
 place to make fast. The reads narrow candidates in SQL with these same hard
 conditions; tests/exchange/engine/test_reads.py holds the two equal.
 """
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
-
-from django.utils.translation import gettext as _
 
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 
@@ -26,6 +24,9 @@ FIT_CROSS_REFERENCE = 0.9
 FIT_FABRICATION = 0.6
 # Days for stock to reach the requester: the ranking needs a figure to compare with fabrication.
 STOCK_LEAD_TIME_DAYS = 3
+# A source holding a share c of the units needed keeps 1 - PARTIAL_PENALTY * (1 - c) of its score (4 of 5
+# units keep 85 %, half of them 62.5 %): a full source wins unless it is much farther (docs/architecture.md).
+PARTIAL_PENALTY = 0.75
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,6 @@ class CapabilityCandidate(NamedTuple):
     lead_time_days: int
     latitude: float | None
     longitude: float | None
-
-
-class Labels(NamedTuple):
-    """The words a summary uses for codes, by code: the models' choices, passed in by the caller."""
-
-    conditions: Mapping[str, str]
-    processes: Mapping[str, str]
 
 
 @dataclass
@@ -255,41 +249,58 @@ def rank(
     distance_half_km: float,
     today: date,
     top_n: int,
-    labels: Labels,
 ) -> list[Proposal]:
     """Feasible sources for the request, best first, each with its explanation.
 
-    Every feasible candidate is scored, but a Proposal and its explanation (translated
-    text, the costliest part) are built only for the top_n kept: a popular part has
-    hundreds of candidates and the sweep ranks every open request.
+    Every feasible candidate is scored, but a Proposal and its explanation are built
+    only for the top_n kept: a popular part has hundreds of candidates and the sweep
+    ranks every open request.
     """
-    scoring = _Scoring(spec, records, weights, distance_half_km, today, labels)
+    scoring = _Scoring(spec, records, weights, distance_half_km, today)
     options = [scoring.stock_option(candidate) for candidate in stock if stock_is_feasible(candidate)]
-
-    by_plant: dict[int, list[CapabilityCandidate]] = {}
-    for capability in capabilities:
-        by_plant.setdefault(capability.plant_id, []).append(capability)
-    for plant_capabilities in by_plant.values():
-        chosen = fabricator_capabilities(spec, plant_capabilities)
-        if chosen:
-            options.append(scoring.fabrication_option(chosen))
+    options += [scoring.fabrication_option(chosen) for chosen in _workshops(spec, capabilities).values()]
 
     options.sort(key=itemgetter(0))
     return [build(*arguments) for _order, build, arguments in options[:top_n]]
 
 
+def _workshops(spec, capabilities) -> dict[int, list[CapabilityCandidate]]:
+    """By plant, the capabilities of each workshop that can make the part."""
+    by_plant: dict[int, list[CapabilityCandidate]] = {}
+    for capability in capabilities:
+        by_plant.setdefault(capability.plant_id, []).append(capability)
+    workshops = {plant_id: fabricator_capabilities(spec, listed) for plant_id, listed in by_plant.items()}
+    return {plant_id: chosen for plant_id, chosen in workshops.items() if chosen}
+
+
+def units_each_source_holds(spec, stock, capabilities) -> dict[tuple, int | None]:
+    """What an open match may still promise, by source key: a feasible stock item's units available,
+    or None (no count of units) for a workshop that can make the part. A source missing here can
+    serve the request no more."""
+    held: dict[tuple, int | None] = {
+        source_key("stock", candidate.stock_item_id, candidate.plant_id): candidate.quantity_available
+        for candidate in stock
+        if stock_is_feasible(candidate)
+    }
+    held |= {source_key("fabrication", None, plant_id): None for plant_id in _workshops(spec, capabilities)}
+    return held
+
+
 class _Scoring:
     """The request's constants, computed once per ranking rather than per candidate."""
 
-    def __init__(self, spec, records, weights, distance_half_km, today, labels):
-        self.spec, self.records, self.weights, self.labels = spec, records, weights, labels
+    def __init__(self, spec, records, weights, distance_half_km, today):
+        self.spec, self.records, self.weights = spec, records, weights
         self.distance_half_km, self.today = distance_half_km, today
         total_weight = sum(weights.values())
         self.shares = [(name, weight / total_weight) for name, weight in weights.items()]
         self.stock_lead_time = lead_time_score(STOCK_LEAD_TIME_DAYS, spec.needed_by, today)
 
     def score(self, parts: dict[str, float]) -> float:
-        return round(min(1.0, max(0.0, sum(share * parts[name] for name, share in self.shares))), 4)
+        weighted = sum(share * parts[name] for name, share in self.shares)
+        # Coverage is a factor, not a weighted part: a share of the units is worth a share of the score.
+        weighted *= 1 - PARTIAL_PENALTY * (1 - parts["coverage"])
+        return round(min(1.0, max(0.0, weighted)), 4)
 
     def stock_option(self, candidate):
         spec = self.spec
@@ -307,7 +318,7 @@ class _Scoring:
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)
         order = (-score, rounded_km or 0, "stock", candidate.stock_item_id)
-        arguments = (spec, candidate, same_part, quantity, score, distance_km, parts, record, self.weights, self.labels)
+        arguments = (spec, candidate, same_part, quantity, score, distance_km, parts, record, self.weights)
         return order, _stock_proposal, arguments
 
     def fabrication_option(self, chosen):
@@ -324,26 +335,14 @@ class _Scoring:
         }
         score, rounded_km = self.score(parts), _round_km(distance_km)
         order = (-score, rounded_km or 0, "fabrication", first.plant_id)
-        arguments = (spec, chosen, score, distance_km, lead_time_days, parts, record, self.weights, self.labels)
+        arguments = (spec, chosen, score, distance_km, lead_time_days, parts, record, self.weights)
         return order, _fabrication_proposal, arguments
 
 
 NO_RECORD = SourceRecord()
 
 
-def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights, labels):
-    how = _("same part") if same_part else _("cross-referenced number")
-    if candidate.plant_id == spec.plant_id:
-        summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-    else:
-        summary = _("In stock %(distance)s away (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
-    summary %= {
-        "how": how,
-        "condition": labels.conditions[candidate.condition].lower(),
-        "quantity": quantity,
-        "needed": spec.quantity,
-        "distance": _format_km(distance_km),
-    }
+def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights):
     return Proposal(
         source="stock",
         plant_id=candidate.plant_id,
@@ -351,19 +350,20 @@ def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, pa
         quantity=quantity,
         score=score,
         distance_km=_round_km(distance_km),
-        explanation=_explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
-        | {"fit": "same_part" if same_part else "cross_reference", "condition": candidate.condition},
+        explanation=_explanation(parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
+        | {
+            "fit": "same_part" if same_part else "cross_reference",
+            "condition": candidate.condition,
+            "own_store": candidate.plant_id == spec.plant_id,
+            "units": quantity,
+            "needed": spec.quantity,
+        },
     )
 
 
-def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, parts, record, weights, labels):
+def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, parts, record, weights):
     first = chosen[0]
     finishing = min(chosen, key=_grade)
-    summary = _("Can make or repair it %(distance)s away (%(processes)s), in about %(days)d days.") % {
-        "distance": _format_km(distance_km),
-        "processes": ", ".join(str(labels.processes[capability.process]) for capability in chosen),
-        "days": lead_time_days,
-    }
     return Proposal(
         source="fabrication",
         plant_id=first.plant_id,
@@ -371,14 +371,17 @@ def _fabrication_proposal(spec, chosen, score, distance_km, lead_time_days, part
         quantity=spec.quantity,
         score=score,
         distance_km=_round_km(distance_km),
-        explanation=_explanation(summary, parts, weights, distance_km, lead_time_days, record)
-        | {"fit": "fabrication", "capabilities": [capability.capability_id for capability in chosen]},
+        explanation=_explanation(parts, weights, distance_km, lead_time_days, record)
+        | {
+            "fit": "fabrication",
+            "capabilities": [capability.capability_id for capability in chosen],
+            "processes": [capability.process for capability in chosen],
+        },
     )
 
 
-def _explanation(summary, parts, weights, distance_km, lead_time_days, record):
+def _explanation(parts, weights, distance_km, lead_time_days, record):
     return {
-        "summary": summary,
         "parts": {name: round(value, 4) for name, value in parts.items()},
         "weights": dict(weights),
         "distance_km": _round_km(distance_km),
@@ -389,7 +392,3 @@ def _explanation(summary, parts, weights, distance_km, lead_time_days, record):
 
 def _round_km(distance_km):
     return None if distance_km is None else round(distance_km, 1)
-
-
-def _format_km(distance_km):
-    return _("an unknown distance") if distance_km is None else f"{distance_km:,.0f} km"

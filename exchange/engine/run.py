@@ -7,17 +7,16 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exchange.models import Match, MatchStatusChange, PartRequest
 from exchange.urgency import by_urgency
 from inventory.models import Capability, StockItem
-from inventory.processes import Process
 
 from . import reads, rules, sql
 
-LABELS = rules.Labels(conditions=dict(StockItem.Condition.choices), processes=dict(Process.choices))
 # How many open requests one reverse-matching run re-matches; the periodic sweep covers the rest.
 REVERSE_MATCH_LIMIT = 500
 # Requests matched per transaction: large enough to share the round trips, small enough
@@ -52,6 +51,15 @@ def part_requests_match(
         plant_ids = {c.plant_id for candidates in stock.values() for c in candidates}
         plant_ids |= {c.plant_id for candidates in capabilities.values() for c in candidates}
         records = reads.source_records(plant_ids)
+        stored = reads.stored_matches(list(specs))
+        # Only requests with a match the ranking does not rewrite need their sources' holdings.
+        held_by_request = {
+            request_id: rules.units_each_source_holds(
+                specs[request_id], stock.get(specs[request_id].part_id, []), capabilities[request_id]
+            )
+            for request_id in {match.request_id for match in stored if _held_to_its_source(match)}
+        }
+        stored = _hold_to_what_sources_hold(stored, held_by_request)
         proposals = {
             request_id: rules.rank(
                 spec,
@@ -62,20 +70,74 @@ def part_requests_match(
                 distance_half_km=settings.MATCHING_DISTANCE_HALF_KM,
                 today=today,
                 top_n=settings.MATCHING_TOP_N,
-                labels=LABELS,
             )
             for request_id, spec in specs.items()
         }
-        return _save_proposals(proposals)
+        return _save_proposals(proposals, stored)
 
 
-def _save_proposals(proposals_by_request) -> dict[int, int]:
+def _held_to_its_source(match: reads.StoredMatch) -> bool:
+    """Whether _hold_to_what_sources_hold checks a match: one still proposed or approved whose promise the
+    ranking does not rewrite (quoted, offered or approved), but a workshop's own offer."""
+    if match.status not in (Match.Status.PROPOSED, Match.Status.APPROVED):
+        return False
+    if match.origin == Match.Origin.ENGINE and match.status == Match.Status.PROPOSED and not match.quoted:
+        # The ranking itself refreshes or withdraws these.
+        return False
+    # A workshop that offers is its own judge of what it can make; its units are not counted.
+    source, _item_or_plant = match.key
+    return not (source == Match.Source.FABRICATION and match.origin == Match.Origin.OFFER)
+
+
+def _hold_to_what_sources_hold(stored, held_by_request) -> list[reads.StoredMatch]:
+    """Open matches brought within what their sources still hold, so that no accept is refused for units.
+
+    A stock match promising more units than its item has available is lowered to them (its quote
+    priced the old quantity, so it is cleared and the source quotes again); one whose item holds
+    none of them for the request (counted down, reserved by another match, no longer exchangeable
+    or no longer the part), and an engine match whose workshop can no longer make the part, is
+    declined. Answers the stored matches as they now are.
+    """
+    now, checked = timezone.now(), []
+    for match in stored:
+        held = held_by_request[match.request_id].get(match.key, 0) if _held_to_its_source(match) else None
+        if held is None or match.quantity <= held:
+            checked.append(match)
+        elif held:
+            Match.objects.filter(pk=match.id).update(
+                quantity=held,
+                quote_price=None,
+                quote_currency="",
+                quote_lead_time_days=None,
+                quoted_at=None,
+                updated_at=now,
+            )
+            note = _("Only %(units)d units are left at the source: the match holds them now.") % {"units": held}
+            if match.quoted:
+                note += " " + _("The quote priced more units: the source quotes again.")
+            MatchStatusChange.objects.create(
+                match_id=match.id, from_status=match.status, to_status=match.status, note=note
+            )
+            checked.append(match._replace(quantity=held, quoted=False))
+        else:
+            Match.objects.filter(pk=match.id).update(status=Match.Status.DECLINED, updated_at=now)
+            MatchStatusChange.objects.create(
+                match_id=match.id,
+                from_status=match.status,
+                to_status=Match.Status.DECLINED,
+                note=_("Withdrawn: the source no longer holds what this match promised."),
+            )
+            checked.append(match._replace(status=Match.Status.DECLINED))
+    return checked
+
+
+def _save_proposals(proposals_by_request, stored) -> dict[int, int]:
     """Create new proposals, refresh open ones, withdraw the rest; writes only what changed.
 
     Answers the number of open proposals of each request.
     """
     existing_by_request = {}
-    for match in reads.stored_matches(list(proposals_by_request)):
+    for match in stored:
         existing_by_request.setdefault(match.request_id, {})[match.key] = match
     now = timezone.now()
     to_create, to_update, withdrawn, open_counts = [], [], [], {}
@@ -212,6 +274,35 @@ def rematch_for_capability(*, capability_id: int) -> int:
     request_ids = reads.open_requests_for_capability(capability)[:REVERSE_MATCH_LIMIT]
     match_in_batches(request_ids)
     return len(request_ids)
+
+
+def proposals_refresh(*, stock_item_ids=(), workshop_plant_ids=(), request_ids=()) -> int:
+    """Re-match the open requests whose open matches name these stock items or these plants' workshops,
+    and these requests, so that what those matches promise is still there; how many requests.
+
+    Called when a stock item's available units fall, a capability changes or goes, or two parts
+    stop replacing each other: each match is refreshed, lowered to what is left, or withdrawn.
+    """
+    naming = Q(stock_item_id__in=list(stock_item_ids)) | Q(
+        source=Match.Source.FABRICATION, source_plant_id__in=list(workshop_plant_ids)
+    )
+    named = Match.objects.filter(
+        naming, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED], request__status=PartRequest.Status.OPEN
+    ).values_list("request_id", flat=True)
+    part_request_ids = sorted(set(request_ids) | set(named))
+    match_in_batches(part_request_ids)
+    return len(part_request_ids)
+
+
+def proposals_withdraw_for_capability(*, capability_id: int) -> int:
+    """Withdraw the engine's proposals nobody reviewed or quoted that name a capability about to go; how many."""
+    _deleted, deleted_by_model = Match.objects.filter(
+        capability_id=capability_id,
+        origin=Match.Origin.ENGINE,
+        status=Match.Status.PROPOSED,
+        quote_price__isnull=True,
+    ).delete()
+    return deleted_by_model.get(Match._meta.label, 0)
 
 
 def rematch_open_requests() -> int:

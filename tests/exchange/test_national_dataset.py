@@ -77,7 +77,7 @@ def test_the_engine_proposes_only_feasible_sources_for_the_loaded_requests(small
     assert per_request <= settings.MATCHING_TOP_N
     for match in matches:
         assert (match.status, match.origin) == (Match.Status.PROPOSED, Match.Origin.ENGINE)
-        assert 0 <= match.score <= 1 and match.explanation["summary"]
+        assert 0 <= match.score <= 1 and match.summary
         if match.source == Match.Source.STOCK:
             item, request = match.stock_item, match.request
             assert item.exchangeable and 1 <= match.quantity <= item.quantity - item.reserved

@@ -6,18 +6,14 @@ from decimal import Decimal
 import pytest
 
 from exchange.engine import rules
-from exchange.engine.rules import CapabilityCandidate, Labels, RequestSpec, SourceRecord, StockCandidate
-from inventory.processes import Process
+from exchange.engine.rules import CapabilityCandidate, RequestSpec, SourceRecord, StockCandidate
 
 TODAY = date(2026, 3, 1)
-WEIGHTS = {"fit": 0.35, "distance": 0.30, "lead_time": 0.15, "record": 0.10, "coverage": 0.10}
+WEIGHTS = {"fit": 0.35, "distance": 0.30, "lead_time": 0.15, "record": 0.10}
 CARACAS = (10.48, -66.90)
 VALENCIA = (10.16, -68.00)
 MARACAIBO = (10.65, -71.64)
 STEEL_1045, STEEL_4140 = 1, 2
-LABELS = Labels(
-    conditions={"new": "New", "refurbished": "Refurbished", "used": "Used"}, processes=dict(Process.choices)
-)
 
 
 def spec(**fields):
@@ -66,7 +62,6 @@ def rank(request_spec, stock_candidates=(), capabilities=(), records=None, top_n
         distance_half_km=300,
         today=TODAY,
         top_n=top_n,
-        labels=LABELS,
     )
 
 
@@ -187,5 +182,42 @@ def test_ranking_keeps_only_the_best_n():
 def test_every_proposal_explains_its_score():
     (proposal,) = rank(spec(), [stock()])
     assert 0 <= proposal.score <= 1
-    assert proposal.explanation["summary"]
-    assert set(proposal.explanation["parts"]) == set(WEIGHTS)
+    assert (proposal.explanation["units"], proposal.explanation["needed"]) == (2, 2)
+    assert set(proposal.explanation["parts"]) == set(WEIGHTS) | {"coverage"}
+
+
+# Sources holding fewer units than needed
+
+
+def test_a_full_source_across_the_country_beats_a_neighbour_holding_two_of_five():
+    neighbour = stock(1, where=CARACAS, quantity_available=2)
+    full_far = stock(2, where=MARACAIBO, quantity_available=5)
+
+    first, second = rank(spec(quantity=5), [neighbour, full_far])
+
+    assert (first.stock_item_id, second.stock_item_id) == (2, 1)
+
+
+def test_a_neighbour_holding_four_of_five_beats_a_full_source_across_the_country():
+    neighbour = stock(1, where=CARACAS, quantity_available=4)
+    full_far = stock(2, where=MARACAIBO, quantity_available=5)
+
+    assert [proposal.stock_item_id for proposal in rank(spec(quantity=5), [neighbour, full_far])] == [1, 2]
+
+
+def test_a_full_source_nearby_beats_a_partial_one_next_door():
+    next_door = stock(1, where=CARACAS, quantity_available=4)
+    nearby = stock(2, where=VALENCIA, quantity_available=5)
+
+    assert [proposal.stock_item_id for proposal in rank(spec(quantity=5), [next_door, nearby])][0] == 2
+
+
+def test_partial_sources_together_each_say_how_many_units_they_cover():
+    proposals = rank(spec(quantity=5), [stock(1, quantity_available=2), stock(2, quantity_available=3)])
+
+    covered = {
+        proposal.stock_item_id: (proposal.explanation["units"], proposal.explanation["needed"])
+        for proposal in proposals
+    }
+    assert covered == {1: (2, 5), 2: (3, 5)}
+    assert [proposal.quantity for proposal in proposals] == [3, 2]

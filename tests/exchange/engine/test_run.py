@@ -131,7 +131,7 @@ def test_the_requesters_own_store_counts(plant, requester):
     (match,) = matched(post_request(plant, requester, part=part))
 
     assert match.stock_item == own
-    assert "own store" in match.explanation["summary"]
+    assert "own store" in match.summary
 
 
 # Hard conditions: fabrication
@@ -240,7 +240,7 @@ def test_a_new_proposal_is_stored_whole_with_its_first_history_entry(plant, requ
         assert (match.status, match.origin, match.quantity) == (Match.Status.PROPOSED, Match.Origin.ENGINE, 2)
         assert (match.quote_price, match.quote_currency, match.usd_avoided, match.reject_reason) == (None, "", None, "")
         assert before <= match.created_at <= match.updated_at <= timezone.now()
-        assert 0 < match.score <= 1 and match.explanation["summary"]
+        assert 0 < match.score <= 1 and match.summary
         ((from_status, to_status, user),) = match.history.values_list("from_status", "to_status", "user")
         assert (from_status, to_status, user) == ("", Match.Status.PROPOSED, None)
     part_request.refresh_from_db()
@@ -333,10 +333,10 @@ def test_running_again_keeps_a_quoted_proposal_and_its_quantity(plant, requester
     assert by_item[quoted_item.pk].score > quoted.score
     assert by_item[unquoted_item.pk].quantity == 5
 
-    # No longer feasible: the unquoted proposal goes, the quoted one stays for the admin to decide.
+    # No longer feasible: the unquoted proposal goes, the quoted one is declined with its history.
     for item in (quoted_item, unquoted_item):
         inventory_services.stock_item_update(user=SYSTEM, stock_item=item, exchangeable=False)
-    assert [match.pk for match in matched(part_request)] == [quoted.pk]
+    assert [(match.pk, match.status) for match in matched(part_request)] == [(quoted.pk, Match.Status.DECLINED)]
 
 
 def test_a_closed_request_is_not_matched(plant, requester):
