@@ -12,6 +12,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from inventory import access
 from inventory.models import Plant
 
+from .clearances import clearance_digest
 from .models import Clearance, Match, MatchStatusChange, PartRequest
 
 
@@ -133,8 +134,25 @@ def plant_figures_table(*, state: str = "", sector: str = "") -> list[PlantFigur
     ]
 
 
-def plant_filter_choices() -> tuple[list[str], list[str]]:
-    """The states and sectors of the plants, for the page's filters (the plant table is small)."""
-    states = Plant.objects.exclude(state="").values_list("state", flat=True).distinct().order_by("state")
-    sectors = Plant.objects.exclude(sector="").values_list("sector", flat=True).distinct().order_by("sector")
-    return list(states), list(sectors)
+def plant_sectors() -> list[str]:
+    """The sectors of the plants, for a filter's choices (the plant table is small)."""
+    return list(Plant.objects.exclude(sector="").order_by("sector").values_list("sector", flat=True).distinct())
+
+
+class Verification(NamedTuple):
+    """What /verify/<serial>/ says of a serial: ``state`` is unknown, asked, refused, expired or valid."""
+
+    serial: str
+    state: str
+    clearance: Clearance | None
+    digest_matches: bool
+
+
+def clearance_verification(serial: str, today) -> Verification:
+    clearance = clearance_by_serial(serial)
+    if clearance is None:
+        return Verification(serial, "unknown", None, False)
+    if clearance.status != Clearance.Status.GRANTED:
+        return Verification(clearance.serial, clearance.status, clearance, False)
+    state = "valid" if clearance.is_valid_on(today) else "expired"
+    return Verification(clearance.serial, state, clearance, clearance_digest(clearance) == clearance.digest)

@@ -1,5 +1,6 @@
 """A plant's shortages: the list, posting one, and a shortage's page with its sources and actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from exchange import selectors, services
+from exchange import clearances, selectors, services
 from exchange.models import PartRequest
 from inventory import access
 from inventory.errors import ConflictError
@@ -103,6 +104,10 @@ def _request_page(request, part_request_id, *, status=200, cancel_form=None):
         "downtime_cost": part_request.downtime_cost_usd(today),
         "cancel_form": cancel_form or NoteForm(),
         "history": _history(part_request, matches),
+        "clearances": part_request.clearances.all(),
+        "may_ask_clearance": part_request.status == PartRequest.Status.OPEN
+        and access.acts_for_plant(request.user, part_request.plant_id),
+        "clearance_min_open_days": settings.CLEARANCE_MIN_OPEN_DAYS,
     }
     return render(request, "web/requests/detail.html", context, status=status)
 
@@ -133,6 +138,11 @@ def request_rematch(request, part_request_id):
     return _request_action(request, part_request_id, "rematch")
 
 
+@members_and_administrators
+def request_clearance(request, part_request_id):
+    return _request_action(request, part_request_id, "clearance")
+
+
 def _request_action(request, part_request_id, action):
     url = f"/requests/{part_request_id}/"
     if request.method != "POST":
@@ -148,6 +158,13 @@ def _request_action(request, part_request_id, action):
         if action == "cancel":
             services.part_request_cancel(part_request=part_request, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("The shortage is cancelled; its sources have been told."))
+        elif action == "clearance":
+            clearance = clearances.clearance_ask(part_request=part_request, user=request.user)
+            messages.success(
+                request,
+                _("Clearance %(serial)s asked: an administrator will grant or refuse it.")
+                % {"serial": clearance.serial},
+            )
         else:
             services.part_request_rematch(part_request=part_request, user=request.user)
             messages.success(request, _("The sources have been searched again."))
