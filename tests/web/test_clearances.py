@@ -50,6 +50,8 @@ def test_the_requester_asks_for_a_clearance_from_its_shortages_page(clearable):
     assert response.status_code == 200
     assert f"Constancia {clearance.serial} pedida" in response.content.decode()
     assert "Solicitada" in response.content.decode()
+    # Asked once: the button is gone until an administrator refuses it.
+    assert "Pedir constancia de no disponibilidad nacional" not in response.content.decode()
 
 
 def test_asking_too_early_shows_the_reason_in_spanish_and_creates_nothing(world):

@@ -4,6 +4,7 @@ Asking for a clearance is a button on the shortage's page (web/views/requests.py
 """
 
 import csv
+from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -31,10 +32,18 @@ def verify(request, serial):
         }
         for source in (clearance.sources if clearance else [])
     ]
+    posted_on = clearance.request_facts.get("posted_on") if clearance else None
     return render(
         request,
         "web/clearances/verify.html",
-        {"verification": verification, "clearance": clearance, "sources": sources},
+        {
+            "verification": verification,
+            "clearance": clearance,
+            "sources": sources,
+            "posted_on": date.fromisoformat(posted_on) if posted_on else None,
+            # In full on a printed copy, for whoever holds the paper to type in.
+            "verify_url": request.build_absolute_uri(),
+        },
         status=404 if verification.state == "unknown" else 200,
     )
 

@@ -94,6 +94,7 @@ def _request_page(request, part_request_id, *, status=200, cancel_form=None):
         raise Http404 from error
     matches = selectors.matches_for_request_page(part_request=part_request, user=request.user)
     today = timezone.localdate()
+    asked = list(part_request.clearances.all())
     context = {
         "part_request": part_request,
         "matches": [(match, allowed(match, part_request, request.user), action_forms(match)) for match in matches],
@@ -104,9 +105,10 @@ def _request_page(request, part_request_id, *, status=200, cancel_form=None):
         "downtime_cost": part_request.downtime_cost_usd(today),
         "cancel_form": cancel_form or NoteForm(),
         "history": _history(part_request, matches),
-        "clearances": part_request.clearances.all(),
+        "clearances": asked,
         "may_ask_clearance": part_request.status == PartRequest.Status.OPEN
-        and access.acts_for_plant(request.user, part_request.plant_id),
+        and access.acts_for_plant(request.user, part_request.plant_id)
+        and not any(clearance.status in clearances.LIVE_STATUSES for clearance in asked),
         "clearance_min_open_days": settings.CLEARANCE_MIN_OPEN_DAYS,
     }
     return render(request, "web/requests/detail.html", context, status=status)
