@@ -202,7 +202,7 @@ def clearance_grant(*, clearance: Clearance, user, note: str = "") -> Clearance:
         now = timezone.now()
         clearance.status = Clearance.Status.GRANTED
         clearance.note = (note or "").strip()
-        clearance.granted_by = user
+        clearance.granted_by = access.person(user)
         clearance.granted_at = now
         clearance.valid_until = months_after(timezone.localdate(now), VALIDITY_MONTHS)
         clearance.sources = _sources_considered(part_request)
@@ -212,7 +212,7 @@ def clearance_grant(*, clearance: Clearance, user, note: str = "") -> Clearance:
         _close_request(
             part_request,
             PartRequest.Status.CLEARED,
-            user,
+            access.person(user),
             _("Cleared for import: %(serial)s.") % {"serial": clearance.serial},
         )
         _notify_decision(clearance)
@@ -228,7 +228,7 @@ def clearance_refuse(*, clearance: Clearance, user, note: str) -> Clearance:
     clearance = _lock_asked(clearance)
     clearance.status = Clearance.Status.REFUSED
     clearance.note = note
-    clearance.granted_by = user
+    clearance.granted_by = access.person(user)
     clearance.granted_at = timezone.now()
     clearance.save()
     _notify_decision(clearance)
