@@ -38,10 +38,11 @@ def months_after(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _outcome_reason(match: Match) -> str:
+def outcome_reason(match: Match) -> str:
     """Why the source came to its present status: the note of the change that brought it there.
 
-    A rejection's note is the administrator's reason; a decline's, the reason the requester gave.
+    A rejection's note is the administrator's reason; a decline's, the reason the requester gave. Load the
+    match's history with it (prefetch_related("history")).
     """
     changes = [change for change in match.history.all() if change.to_status == match.status]
     return changes[-1].note.strip() if changes else ""
@@ -62,7 +63,7 @@ def _sources_considered(part_request: PartRequest) -> list[dict]:
             "source": match.source,
             "origin": match.origin,
             "outcome": match.status,
-            "reason": _outcome_reason(match),
+            "reason": outcome_reason(match),
             "quote": (
                 {
                     "price": str(match.quote_price),
@@ -135,7 +136,7 @@ def clearance_refusal(part_request: PartRequest, today: date) -> str | None:
                 "%(plant)s (match #%(match)d) is still %(status)s: accept it, or decline it with a reason, "
                 "before asking for a clearance."
             ) % {**facts, "status": Match.Status(match.status).label}
-        if match.status == Match.Status.DECLINED and not _outcome_reason(match):
+        if match.status == Match.Status.DECLINED and not outcome_reason(match):
             return (
                 _("%(plant)s (match #%(match)d) was declined without a reason: a clearance needs the reason.") % facts
             )

@@ -12,7 +12,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from inventory import access
 from inventory.models import Plant
 
-from .clearances import clearance_digest
+from .clearances import clearance_digest, outcome_reason
 from .models import Clearance, Match, MatchStatusChange, PartRequest
 
 
@@ -69,6 +69,7 @@ def declined_sources(*, state: str = "", sector: str = "", limit: int = 200) -> 
             user__isnull=False,
         )
         .select_related("match__request__plant", "match__source_plant")
+        .prefetch_related("match__history")
         .order_by("-at", "-id")[:limit]
     )
     return [
@@ -77,7 +78,7 @@ def declined_sources(*, state: str = "", sector: str = "", limit: int = 200) -> 
             request_id=change.match.request_id,
             requester=change.match.request.plant.name,
             source=change.match.source_plant.name,
-            reason=change.note,
+            reason=outcome_reason(change.match),
             declined_at=change.at,
         )
         for change in changes

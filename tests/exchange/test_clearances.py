@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from exchange import clearances
+from exchange import clearances, engine
 from exchange import services as exchange_services
 from exchange.models import Clearance, Match, Notification, PartRequest
 from tests.factories import stock_item
@@ -309,3 +309,26 @@ def test_members_see_granted_clearances_and_their_own_plants_asked_ones(clearabl
 def test_six_months_of_validity_end_on_the_last_day_of_a_shorter_month():
     assert clearances.months_after(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert clearances.months_after(date(2026, 12, 1), 6) == date(2027, 6, 1)
+
+
+def test_the_clearance_list_costs_the_same_few_queries_however_many_clearances(
+    make_world, django_assert_max_num_queries
+):
+    world = make_world()
+    for _ in range(5):
+        part_request = world.new_request()
+        engine.part_request_match(part_request_id=part_request.pk)
+        posted_days_ago(part_request, 4)
+        for match in part_request.matches.all():
+            exchange_services.match_reject(match=match, user=world.users["admin"], reason="Dañado")
+        part_request.refresh_from_db()
+        clearances.clearance_grant(
+            clearance=clearances.clearance_ask(part_request=part_request, user=world.users["owner"]),
+            user=world.users["admin"],
+        )
+    client = world.client("other")
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/clearances/")
+
+    assert len(response.json()["results"]) == 5

@@ -196,3 +196,16 @@ def test_the_figures_export_as_csv_with_the_same_filters(clearable):
     cleared_rows = list(csv.reader(io.StringIO(cleared.content.decode())))
     assert cleared_rows[1][0] == clearance.serial and cleared_rows[1][-1] == clearance.digest
     assert member.get("/transparency/secrets.csv").status_code == 404
+
+
+def test_transparency_costs_a_fixed_number_of_queries(make_world, django_assert_max_num_queries):
+    world = make_world()
+    for _ in range(4):
+        declined = world.approved_offer(quantity=1)
+        exchange_services.match_decline(match=declined, user=world.users["owner"], note="Plazo muy largo")
+    member = signed_in(world.users["other"])
+
+    with django_assert_max_num_queries(14):
+        response = member.get("/transparency/")
+
+    assert response.content.decode().count("Plazo muy largo") == 4
