@@ -46,6 +46,8 @@ PAGES = [
     ("/capabilities/", "shop"),
     ("/capabilities/new/", "shop"),
     ("/capabilities/{capability}/", "shop"),
+    ("/verify/{serial}/", "visitor"),
+    ("/transparency/", "member"),
 ]
 
 BUDGET_TOTAL_BYTES = 30 * 1024
@@ -207,7 +209,9 @@ def seed():
         plant=plant, user=member, description="Eje de la bomba de alimentación de la caldera", quantity=1,
         criticality=Criticality.PRODUCTION_STOPPED, material=steel, processes=["turning"], diameter_mm=80,
     )  # fmt: skip
+    serial = seed_clearances(user("tejedor"))
     ids = {
+        "serial": serial,
         "shaft_request": shaft_request.pk,
         "capability": lathe.pk,
         "own_stock_item": own.pk,
@@ -218,6 +222,49 @@ def seed():
         "sourced_match": sourced.matches.order_by("-score", "pk").values_list("pk", flat=True).first(),
     }
     return {"visitor": None, "member": member, "several": several, "shop": shop}, ids
+
+
+def seed_clearances(importer_member) -> str:
+    """ROWS imports cleared at a plant of their own, and one more whose 10 sources were all declined with a reason.
+
+    Answers the last one's serial: its /verify/ page lists the most sources.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exchange import clearances, engine
+    from exchange import services as exchange_services
+    from exchange.models import PartRequest
+    from inventory import access
+    from inventory import services as inventory_services
+    from inventory.models import Membership, Part, PartNumber, Plant
+
+    importer = Plant.objects.create(
+        name="Textilera del Tuy", kind=Plant.Kind.PLANT, ownership=Plant.Ownership.STATE,
+        sector="textiles", state="Miranda", city="Ocumare del Tuy", latitude=10.12, longitude=-66.78,
+    )  # fmt: skip
+    member = importer_member
+    Membership.objects.create(user=member, plant=importer)
+    for row in range(ROWS):
+        exchange_services.part_request_create(
+            plant=importer, user=member, description=f"Tarjeta de control del telar Picanol {row}", quantity=1
+        )
+    gear = Part.objects.create(name="Engranaje helicoidal del reductor", category="gear")
+    PartNumber.objects.create(part=gear, brand="SEW", number="R87-Z2")
+    for holder in Plant.objects.filter(state="Aragua"):
+        inventory_services.stock_item_create(plant=holder, part=gear, quantity=1, user=access.SYSTEM)
+    declined = exchange_services.part_request_create(plant=importer, user=member, part=gear, quantity=1)
+    engine.part_request_match(part_request_id=declined.pk)
+    for match in declined.matches.all():
+        exchange_services.match_decline(match=match, user=member, note="Dientes gastados: no sirve para el reductor.")
+    PartRequest.objects.filter(plant=importer).update(created_at=timezone.now() - timedelta(days=10))
+    serial = ""
+    for part_request in PartRequest.objects.filter(plant=importer).order_by("pk"):
+        clearance = clearances.clearance_ask(part_request=part_request, user=member)
+        clearance = clearances.clearance_grant(clearance=clearance, user=access.SYSTEM, note="Sin fuente nacional.")
+        serial = clearance.serial
+    return serial
 
 
 def measure(client, path: str, who: str) -> list[str]:

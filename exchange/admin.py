@@ -700,3 +700,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = ["at", "user", "plant", "kind", "request", "match", "text", "details", "read_at"]
     readonly_fields = fields
+
+
+# Registered from their own module; imported here, where the admin looks for this app's classes.
+from . import clearance_admin  # noqa: E402, F401

@@ -12,11 +12,12 @@ from config.pagination import IdCursorPagination
 from config.parsers import ParsedBodyMixin
 from inventory import access
 
-from . import selectors, services
-from .filters import MatchFilter, NotificationFilter, PartRequestFilter
+from . import clearances, selectors, services, transparency
+from .filters import ClearanceFilter, MatchFilter, NotificationFilter, PartRequestFilter
 from .models import Match, Notification, PartRequest, RequestPhoto
 from .savings import exchange_stats
 from .serializers import (
+    ClearanceSerializer,
     FulfilSerializer,
     MatchOfferSerializer,
     MatchSerializer,
@@ -124,6 +125,21 @@ class PartRequestViewSet(ParsedBodyMixin, viewsets.ModelViewSet):
         photos = RequestPhotoSerializer(photos, many=True, context=self.get_serializer_context())
         return Response({"photos": photos.data}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=None,
+        responses={201: ClearanceSerializer, 409: CONFLICT},
+        filters=False,
+        description=_(
+            "Ask for an import clearance for your plant's open request; 409 with the reason while it is not "
+            "allowed (open too recently, a domestic source not yet rejected or declined with a reason, or a "
+            "new source the engine finds now)."
+        ),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def clearance(self, request, pk=None):
+        clearance = clearances.clearance_ask(part_request=self.get_object(), user=request.user)
+        return Response(ClearanceSerializer(clearance).data, status=status.HTTP_201_CREATED)
+
 
 def _validated(serializer_class, request):
     serializer = serializer_class(data=request.data)
@@ -174,6 +190,30 @@ class MatchViewSet(
     resolve = match_action(services.match_resolve, ResolveSerializer)
     decline = match_action(services.match_decline, NoteSerializer)
     cancel = match_action(services.match_cancel, NoteSerializer)
+
+
+class ClearanceViewSet(ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Import clearances: every granted one, those of the caller's plants, all of them for administrators."""
+
+    serializer_class = ClearanceSerializer
+    filterset_class = ClearanceFilter
+
+    def get_queryset(self):
+        return transparency.clearances_visible_to(self.request.user)
+
+    @extend_schema(request=NoteSerializer, responses={200: ClearanceSerializer, 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def grant(self, request, pk=None):
+        note = _validated(NoteSerializer, request)["note"]
+        clearance = clearances.clearance_grant(clearance=self.get_object(), user=request.user, note=note)
+        return Response(self.get_serializer(clearance).data)
+
+    @extend_schema(request=NoteSerializer, responses={200: ClearanceSerializer, 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def refuse(self, request, pk=None):
+        note = _validated(NoteSerializer, request)["note"]
+        clearance = clearances.clearance_refuse(clearance=self.get_object(), user=request.user, note=note)
+        return Response(self.get_serializer(clearance).data)
 
 
 class NotificationViewSet(ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -3,7 +3,7 @@ from django_filters import rest_framework as filters
 
 from inventory.filters import IdFilter, TextFilter
 
-from .models import Criticality, Match, Notification, PartRequest
+from .models import Clearance, Criticality, Match, Notification, PartRequest
 from .selectors import matches_with_discrepancy
 
 
@@ -46,3 +46,13 @@ class NotificationFilter(filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "plant", "kind"]
+
+
+class ClearanceFilter(filters.FilterSet):
+    request = IdFilter(field_name="request_id")
+    status = filters.ChoiceFilter(choices=Clearance.Status.choices)
+    serial = TextFilter(field_name="serial", lookup_expr="iexact")
+
+    class Meta:
+        model = Clearance
+        fields = ["request", "status", "serial"]

@@ -39,6 +39,7 @@ class PartRequest(models.Model):
         FULFILLED = "fulfilled", _("Fulfilled")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
+        CLEARED = "cleared", _("Cleared for import")
 
     plant = models.ForeignKey(
         Plant, on_delete=models.PROTECT, related_name="part_requests", verbose_name=_("requesting plant")
@@ -390,6 +391,8 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         OFFERED = "offered", _("Offer")
         EXPIRED = "expired", _("Request expired")
+        CLEARANCE_GRANTED = "clearance_granted", _("Import clearance granted")
+        CLEARANCE_REFUSED = "clearance_refused", _("Import clearance refused")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -474,4 +477,79 @@ NOTIFICATION_SENTENCES = {
     ),
     Notification.Kind.OFFERED: lambda: gettext("%(source)s offered a source for request #%(request)d (%(part)s)."),
     Notification.Kind.EXPIRED: lambda: gettext("Request #%(request)d (%(part)s) expired: its date has passed."),
+    Notification.Kind.CLEARANCE_GRANTED: lambda: gettext(
+        "The import clearance for request #%(request)d (%(part)s) was granted: the request is closed as cleared."
+    ),
+    Notification.Kind.CLEARANCE_REFUSED: lambda: gettext(
+        "The import clearance for request #%(request)d (%(part)s) was refused: the request stays open."
+    ),
 }
+
+
+class Clearance(models.Model):
+    """The certificate that no domestic source was found for a request (constancia de no disponibilidad nacional).
+
+    ``sources`` is the snapshot of every domestic source considered, taken when it was asked and again when
+    granted; the digest seals what a granted clearance certifies, so that a printed copy can be checked.
+    """
+
+    class Status(models.TextChoices):
+        ASKED = "asked", _("Asked")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    # Set from the id once the row exists (CND-<year>-<id>); null until then, so that two asks never collide.
+    serial = models.CharField(_("serial"), max_length=20, unique=True, null=True, editable=False)
+    request = models.ForeignKey(
+        PartRequest, on_delete=models.PROTECT, related_name="clearances", verbose_name=_("request")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ASKED, editable=False, db_index=True
+    )
+    sources = models.JSONField(_("sources considered"), default=list, blank=True, editable=False)
+    # The request as certified (plant, part, numbers, quantity): a later rename does not change the certificate.
+    request_facts = models.JSONField(_("request as certified"), default=dict, blank=True, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # Who did what stays known: a user who acted is deactivated, never deleted.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    granted_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
+    digest = models.CharField(_("digest (SHA-256)"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("import clearance")
+        verbose_name_plural = _("import clearances")
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            # One clearance asked or granted per request at a time; a refused one may be asked again.
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status__in=["asked", "granted"]), name="clearance_one_live_per_request"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted")
+                | (Q(granted_at__isnull=False) & Q(valid_until__isnull=False) & ~Q(digest="")),
+                name="clearance_granted_is_sealed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial or f"#{self.pk}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.status == self.Status.GRANTED and self.valid_until is not None and day <= self.valid_until

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Membership
 
-from .models import Match, MatchStatusChange, Notification, PartRequest
+from .models import Clearance, Match, MatchStatusChange, Notification, PartRequest
 from .urgency import by_urgency
 
 # The web pages' addresses are SPEC's contract ("Web pages"): e-mails link to them by path.
@@ -209,6 +209,25 @@ def request_expired_notify(*, part_request_id: int) -> int:
         kind=Notification.Kind.EXPIRED,
         request_id=part_request.pk,
         event_key=f"expired:{part_request.pk}",
+    )
+
+
+def clearance_decided_notify(*, clearance_id: int) -> int:
+    """Tell the requesting plant's members that its import clearance was granted or refused; the number told."""
+    clearance = Clearance.objects.filter(pk=clearance_id).exclude(status=Clearance.Status.ASKED).first()
+    if clearance is None:
+        return 0
+    kind = (
+        Notification.Kind.CLEARANCE_GRANTED
+        if clearance.status == Clearance.Status.GRANTED
+        else Notification.Kind.CLEARANCE_REFUSED
+    )
+    return _notify_members(
+        plant_members([clearance.request.plant_id]),
+        kind=kind,
+        request_id=clearance.request_id,
+        event_key=f"clearance:{clearance.pk}",
+        details={"note": clearance.note} if clearance.note else None,
     )
 
 

@@ -47,6 +47,7 @@ def exchange_stats() -> dict:
         "usd_avoided_total": summary["usd_avoided_total"],
         "requests_open": requests.get(PartRequest.Status.OPEN, 0),
         "requests_fulfilled": requests.get(PartRequest.Status.FULFILLED, 0),
+        "requests_cleared": requests.get(PartRequest.Status.CLEARED, 0),
         "matches_by_status": {status: by_status.get(status, 0) for status in Match.Status.values},
         "usd_avoided_by_state": summary["usd_avoided_by_state"],
         "usd_avoided_by_sector": summary["usd_avoided_by_sector"],

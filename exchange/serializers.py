@@ -19,7 +19,7 @@ from inventory.serializers import (
     processes_field,
 )
 
-from .models import Match, Notification, PartRequest, RequestPhoto
+from .models import Clearance, Match, Notification, PartRequest, RequestPhoto
 
 MAX_QUOTE_PRICE = Decimal("999999999999.99")
 
@@ -225,6 +225,26 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
 
 
+class ClearanceSerializer(strict.ModelSerializer):
+    class Meta:
+        model = Clearance
+        fields = [
+            "id",
+            "serial",
+            "request",
+            "status",
+            "sources",
+            "note",
+            "asked_by",
+            "asked_at",
+            "granted_by",
+            "granted_at",
+            "valid_until",
+            "digest",
+        ]
+        read_only_fields = fields
+
+
 def usd_field():
     return strict.DecimalField(max_digits=16, decimal_places=2)
 
@@ -243,6 +263,7 @@ class StatsSerializer(serializers.Serializer):
     usd_avoided_total = usd_field()
     requests_open = strict.IntegerField()
     requests_fulfilled = strict.IntegerField()
+    requests_cleared = strict.IntegerField()
     matches_by_status = serializers.DictField(child=strict.IntegerField())
     usd_avoided_by_state = UsdByKeySerializer(many=True)
     usd_avoided_by_sector = UsdByKeySerializer(many=True)

@@ -96,6 +96,11 @@ def notify_request_expired(part_request_id):
 
 
 @shared_task(**RETRY_POLICY)
+def notify_clearance_decided(clearance_id):
+    return notifications.clearance_decided_notify(clearance_id=clearance_id)
+
+
+@shared_task(**RETRY_POLICY)
 def notify_proposals(match_ids):
     return notifications.proposals_notify(match_ids)
 

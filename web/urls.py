@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, board, capabilities, home, matches, notifications, offers, requests, stock
+from .views import account, board, capabilities, clearances, home, matches, notifications, offers, requests, stock
 
 app_name = "web"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("requests/<int:part_request_id>/", requests.request_detail, name="request"),
     path("requests/<int:part_request_id>/cancel/", requests.request_cancel, name="request-cancel"),
     path("requests/<int:part_request_id>/rematch/", requests.request_rematch, name="request-rematch"),
+    path("requests/<int:part_request_id>/clearance/", requests.request_clearance, name="request-clearance"),
     path("matches/<int:match_id>/", matches.match_detail, name="match"),
     path("matches/<int:match_id>/accept/", matches.match_accept, name="match-accept"),
     path("matches/<int:match_id>/decline/", matches.match_decline, name="match-decline"),
@@ -38,5 +39,8 @@ urlpatterns = [
     path("capabilities/", capabilities.capability_list, name="capabilities"),
     path("capabilities/new/", capabilities.capability_new, name="capability_new"),
     path("capabilities/<int:pk>/", capabilities.capability_detail, name="capability"),
+    path("verify/<str:serial>/", clearances.verify, name="verify"),
+    path("transparency/", clearances.transparency_page, name="transparency"),
+    path("transparency/<slug:table>.csv", clearances.transparency_csv, name="transparency-csv"),
     path("capabilities/<int:pk>/delete/", capabilities.capability_delete_confirm, name="capability_delete"),
 ]

@@ -259,6 +259,8 @@ MATCHING_WEIGHTS = {
 # Distance at which the distance part of the score falls to one half.
 MATCHING_DISTANCE_HALF_KM = 300
 REQUEST_EXPIRY_GRACE_DAYS = int(os.environ.get("REQUEST_EXPIRY_GRACE_DAYS", "7"))
+# Days a request stays open on the board before its plant may ask for an import clearance (SPEC "Import clearance").
+CLEARANCE_MIN_OPEN_DAYS = int(os.environ.get("CLEARANCE_MIN_OPEN_DAYS", "3"))
 
 # Photos of a worn part (exchange/photos.py): each file, the photos of one request, and the pixels
 # one may declare (50 MP covers a phone's full resolution; a bigger canvas is a decompression bomb).

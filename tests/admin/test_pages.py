@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from knox.models import AuthToken
 
-from exchange.models import Criticality, Match
+from exchange.models import Clearance, Criticality, Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Material
@@ -25,9 +25,10 @@ def one_of_everything(admin_user):
     )
     capability(process="turning", materials=[material])
     # A match brings its request, both plants, their members, the part, the stock item and its ledger.
-    MatchFactory(
+    match = MatchFactory(
         request__criticality=Criticality.PRODUCTION_STOPPED, status=Match.Status.APPROVED, status__admin=admin_user
     )
+    Clearance.objects.create(request=match.request, serial="CND-2026-000001")
     NotificationFactory()
     Group.objects.create(name="Revisores")
     AuthToken.objects.create(user=admin_user)

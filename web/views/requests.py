@@ -1,5 +1,6 @@
 """A plant's shortages: the list, posting one, and a shortage's page with its sources and actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from exchange import selectors, services
+from exchange import clearances, selectors, services
 from exchange.models import PartRequest
 from inventory import access
 from inventory.errors import ConflictError
@@ -93,6 +94,7 @@ def _request_page(request, part_request_id, *, status=200, cancel_form=None):
         raise Http404 from error
     matches = selectors.matches_for_request_page(part_request=part_request, user=request.user)
     today = timezone.localdate()
+    asked = list(part_request.clearances.all())
     context = {
         "part_request": part_request,
         "matches": [(match, allowed(match, part_request, request.user), action_forms(match)) for match in matches],
@@ -103,6 +105,11 @@ def _request_page(request, part_request_id, *, status=200, cancel_form=None):
         "downtime_cost": part_request.downtime_cost_usd(today),
         "cancel_form": cancel_form or NoteForm(),
         "history": _history(part_request, matches),
+        "clearances": asked,
+        "may_ask_clearance": part_request.status == PartRequest.Status.OPEN
+        and access.acts_for_plant(request.user, part_request.plant_id)
+        and not any(clearance.status in clearances.LIVE_STATUSES for clearance in asked),
+        "clearance_min_open_days": settings.CLEARANCE_MIN_OPEN_DAYS,
     }
     return render(request, "web/requests/detail.html", context, status=status)
 
@@ -133,6 +140,11 @@ def request_rematch(request, part_request_id):
     return _request_action(request, part_request_id, "rematch")
 
 
+@members_and_administrators
+def request_clearance(request, part_request_id):
+    return _request_action(request, part_request_id, "clearance")
+
+
 def _request_action(request, part_request_id, action):
     url = f"/requests/{part_request_id}/"
     if request.method != "POST":
@@ -148,6 +160,13 @@ def _request_action(request, part_request_id, action):
         if action == "cancel":
             services.part_request_cancel(part_request=part_request, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("The shortage is cancelled; its sources have been told."))
+        elif action == "clearance":
+            clearance = clearances.clearance_ask(part_request=part_request, user=request.user)
+            messages.success(
+                request,
+                _("Clearance %(serial)s asked: an administrator will grant or refuse it.")
+                % {"serial": clearance.serial},
+            )
         else:
             services.part_request_rematch(part_request=part_request, user=request.user)
             messages.success(request, _("The sources have been searched again."))
