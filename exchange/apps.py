@@ -7,9 +7,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
-        from inventory.events import capability_changed, stock_available
+        from inventory.events import capability_changed, interchange_changed, stock_available
 
         from . import tasks
 
         stock_available.connect(tasks.on_stock_available, dispatch_uid="exchange-stock-available")
         capability_changed.connect(tasks.on_capability_changed, dispatch_uid="exchange-capability-changed")
+        interchange_changed.connect(tasks.on_interchange_changed, dispatch_uid="exchange-interchange-changed")

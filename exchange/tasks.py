@@ -68,6 +68,11 @@ def rematch_for_capability(capability_id):
 
 
 @shared_task(**RETRY_POLICY)
+def rematch_for_interchange(interchange_id):
+    return engine.rematch_for_interchange(interchange_id=interchange_id)
+
+
+@shared_task(**RETRY_POLICY)
 def rematch_open_requests():
     """The safety net: re-match every open request, least recently matched first."""
     rematched = engine.rematch_open_requests()
@@ -101,3 +106,7 @@ def on_stock_available(sender, stock_item_id, **kwargs):
 
 def on_capability_changed(sender, capability_id, **kwargs):
     publish(rematch_for_capability, capability_id)
+
+
+def on_interchange_changed(sender, interchange_id, **kwargs):
+    publish(rematch_for_interchange, interchange_id)

@@ -12,3 +12,6 @@ from django.dispatch import Signal
 stock_available = Signal()
 # Sent with capability_id when a capability was created or its limits changed.
 capability_changed = Signal()
+# Sent with interchange_id when an interchange started or stopped counting for matching (approved, or
+# rejected after it had been approved).
+interchange_changed = Signal()

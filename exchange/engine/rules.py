@@ -23,6 +23,8 @@ EARTH_RADIUS_KM = 6371.0
 CONDITION_FACTOR = {"new": 1.0, "refurbished": 0.85, "used": 0.7}
 FIT_SAME_PART = 1.0
 FIT_CROSS_REFERENCE = 0.9
+# An approved substitute fits, but below any part sharing a number: it is another part, fitted on someone's word.
+FIT_INTERCHANGE = 0.8
 FIT_FABRICATION = 0.6
 # Days for stock to reach the requester: the ranking needs a figure to compare with fabrication.
 STOCK_LEAD_TIME_DAYS = 3
@@ -60,6 +62,8 @@ class StockCandidate(NamedTuple):
     exchangeable: bool
     latitude: float | None
     longitude: float | None
+    # The approved interchange through which this stock serves, when it is another part (not a shared number).
+    interchange_id: int | None = None
 
 
 class CapabilityCandidate(NamedTuple):
@@ -116,7 +120,8 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:
 # Hard conditions
 
 
-# Why a stock item cannot serve a request: not the part nor one sharing its numbers (the reads decide), or
+# Why a stock item cannot serve a request: not the part, nor one sharing its numbers, nor an approved substitute
+# (the reads decide), or
 # no exchangeable units (stock_is_feasible).
 WRONG_PART = "wrong_part"
 NO_UNITS = "no_units"
@@ -294,12 +299,15 @@ class _Scoring:
     def stock_option(self, candidate):
         spec = self.spec
         same_part = candidate.part_id == spec.part_id
+        if same_part:
+            fit = FIT_SAME_PART
+        else:
+            fit = FIT_CROSS_REFERENCE if candidate.interchange_id is None else FIT_INTERCHANGE
         distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
         quantity = min(candidate.quantity_available, spec.quantity)
         record = self.records.get(candidate.plant_id, NO_RECORD)
         parts = {
-            "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE)
-            * CONDITION_FACTOR.get(candidate.condition, 0.7),
+            "fit": fit * CONDITION_FACTOR.get(candidate.condition, 0.7),
             "distance": distance_score(distance_km, self.distance_half_km),
             "lead_time": self.stock_lead_time,
             "record": record_score(record),
@@ -332,7 +340,13 @@ NO_RECORD = SourceRecord()
 
 
 def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights, labels):
-    how = _("same part") if same_part else _("cross-referenced number")
+    if same_part:
+        how, fit = _("same part"), {"fit": "same_part"}
+    elif candidate.interchange_id is None:
+        how, fit = _("cross-referenced number"), {"fit": "cross_reference"}
+    else:
+        how = _("interchangeable part, interchange #%(interchange)d") % {"interchange": candidate.interchange_id}
+        fit = {"fit": "interchange", "interchange": candidate.interchange_id}
     if candidate.plant_id == spec.plant_id:
         summary = _("In your own store (%(how)s, %(condition)s): %(quantity)d of %(needed)d units.")
     else:
@@ -352,7 +366,8 @@ def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, pa
         score=score,
         distance_km=_round_km(distance_km),
         explanation=_explanation(summary, parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
-        | {"fit": "same_part" if same_part else "cross_reference", "condition": candidate.condition},
+        | fit
+        | {"condition": candidate.condition},
     )
 
 

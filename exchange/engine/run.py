@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from exchange.models import Match, MatchStatusChange, PartRequest
-from inventory.models import Capability, StockItem
+from inventory.models import Capability, Interchange, StockItem
 from inventory.processes import Process
 
 from . import reads, rules, sql
@@ -208,6 +208,18 @@ def rematch_for_capability(*, capability_id: int) -> int:
     if capability is None:
         return 0
     request_ids = reads.open_requests_for_capability(capability)[:REVERSE_MATCH_LIMIT]
+    match_in_batches(request_ids)
+    return len(request_ids)
+
+
+def rematch_for_interchange(*, interchange_id: int) -> int:
+    """Re-match the open requests an interchange could serve, once approved or once withdrawn; how many."""
+    interchange = Interchange.objects.filter(pk=interchange_id).first()
+    if interchange is None:
+        return 0
+    request_ids = list(
+        reads.open_requests_for_interchange(interchange).values_list("id", flat=True)[:REVERSE_MATCH_LIMIT]
+    )
     match_in_batches(request_ids)
     return len(request_ids)
 
