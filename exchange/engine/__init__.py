@@ -8,6 +8,7 @@ from .run import (
     part_request_match,
     part_requests_match,
     rematch_for_capability,
+    rematch_for_interchange,
     rematch_for_stock_item,
     rematch_open_requests,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "part_request_match",
     "part_requests_match",
     "rematch_for_capability",
+    "rematch_for_interchange",
     "rematch_for_stock_item",
     "rematch_open_requests",
 ]
