@@ -26,6 +26,19 @@ def it_grade_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 18})
 
 
+def who_acted(verbose_name):
+    """The user who did something, set by the services: a user who acted is deactivated, never deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        editable=False,
+    )
+
+
 class Plant(models.Model):
     class Kind(models.TextChoices):
         PLANT = "plant", _("Plant")
@@ -360,25 +373,9 @@ class Interchange(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-        editable=False,
-    )
+    created_by = who_acted(_("proposed by"))
     # Who approved it, or who rejected it: the administrator who decided last.
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-        editable=False,
-    )
+    approved_by = who_acted(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

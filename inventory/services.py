@@ -262,7 +262,8 @@ def interchanges_fold_into(*, keep: Part, duplicate_ids: Sequence[int]) -> int:
     Call inside the merge's transaction, its parts locked. An interchange between two parts that
     become one is deleted (a part never replaces itself). Of several that come to link the same
     pair, the one counting most for matching stays (approved, then proposed, then the oldest); it
-    becomes two way if another of the same status was, or linked the pair the other way.
+    becomes two way if another of the same status was, or linked the pair the other way. An
+    approved one that changed re-matches the requests it serves, as an approval does.
     """
     duplicates = set(duplicate_ids)
     merged = [keep.pk, *duplicates]
@@ -292,6 +293,9 @@ def interchanges_fold_into(*, keep: Part, duplicate_ids: Sequence[int]) -> int:
     # Deleted first: a survivor's new pair may be the one a dropped row holds until then.
     Interchange.objects.filter(pk__in=[interchange.pk for interchange in dropped]).delete()
     Interchange.objects.bulk_update(changed, ["part", "substitute", "two_way", "updated_at"])
+    for interchange in changed:
+        if interchange.status == Interchange.Status.APPROVED:
+            _announce_interchange_changed(interchange.pk)
     return len(changed)
 
 

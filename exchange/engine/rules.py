@@ -120,9 +120,8 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:
 # Hard conditions
 
 
-# Why a stock item cannot serve a request: not the part, nor one sharing its numbers, nor an approved substitute
-# (the reads decide), or
-# no exchangeable units (stock_is_feasible).
+# Why a stock item cannot serve a request: not the part, nor one sharing its numbers, nor an approved
+# substitute (the reads decide), or no exchangeable units (stock_is_feasible).
 WRONG_PART = "wrong_part"
 NO_UNITS = "no_units"
 

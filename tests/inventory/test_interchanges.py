@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from exchange import catalogue
+from exchange.models import Match
 from inventory import services
 from inventory.access import SYSTEM
 from inventory.errors import ConflictError
 from inventory.models import Interchange
-from tests.factories import PartFactory, UserFactory
+from tests.factories import PartFactory, PartRequestFactory, UserFactory, stock_item
 
 
 def propose(world, substitute, part=None, role="other", **fields):
@@ -139,3 +140,21 @@ def test_merging_two_approved_interchanges_of_opposite_ways_makes_one_two_way(wo
     catalogue.part_merge(keep=world.part, duplicates=[duplicate], user=world.users["admin"])
 
     assert pairs() == [(world.part.pk, other.pk, True, "approved")]
+
+
+def test_a_merge_that_repoints_an_approved_interchange_rematches_the_requests_it_serves(
+    world, django_capture_on_commit_callbacks
+):
+    # given: the world's bearing may replace a duplicate entry of a seal's part, and a plant needs that seal
+    needed, duplicate = PartFactory(), PartFactory()
+    services.interchange_approve(interchange=propose(world, duplicate, part=needed), user=SYSTEM)
+    need = PartRequestFactory(plant=world.owner_plant, part=needed, quantity=1)
+    Match.objects.filter(request=need).delete()
+    held = stock_item(plant=world.shop, part=world.part, quantity=1)
+
+    # when: the duplicate is merged into the world's bearing
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue.part_merge(keep=world.part, duplicates=[duplicate], user=world.users["admin"])
+
+    # then
+    assert Match.objects.filter(request=need, stock_item=held).exists()
