@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test fuzz lint demo worker beat messages bench-eval clean
+.PHONY: run test fuzz lint demo worker beat messages bench-eval bench-eval-everyday clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ messages: $(VENV)/.dev
 
 bench-eval: $(VENV)/.runtime
 	$(PY) bench/evaluate_matching.py
+
+bench-eval-everyday: $(VENV)/.runtime
+	$(PY) bench/evaluate_matching.py --scenarios tests/data/scenarios_everyday.json
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -14,6 +14,7 @@ from config.throttling import ScopedRateThrottle
 from exchange.api import ClearanceViewSet, MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
 from inventory.api import (
     CapabilityViewSet,
+    InterchangeViewSet,
     MaterialViewSet,
     MembershipViewSet,
     PartViewSet,
@@ -62,6 +63,7 @@ router.register("processes", ProcessViewSet, basename="process")
 router.register("parts", PartViewSet, basename="part")
 router.register("stock", StockItemViewSet, basename="stock")
 router.register("capabilities", CapabilityViewSet, basename="capability")
+router.register("interchanges", InterchangeViewSet, basename="interchange")
 router.register("requests", PartRequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -656,13 +656,15 @@ class CataloguePartAdmin(PartAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "Merged into %(part)s: %(numbers)d numbers, %(stock)d stock items and %(requests)d requests moved."
+                    "Merged into %(part)s: %(numbers)d numbers, %(stock)d stock items, %(requests)d requests "
+                    "and %(interchanges)d interchanges moved."
                 )
                 % {
                     "part": result.part,
                     "numbers": result.numbers_moved,
                     "stock": result.stock_items_moved,
                     "requests": result.requests_moved,
+                    "interchanges": result.interchanges_moved,
                 },
                 messages.SUCCESS,
             )

@@ -12,6 +12,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from inventory import access
+from inventory import services as inventory_services
 from inventory.errors import ConflictError
 from inventory.models import Part, PartNumber, StockItem
 
@@ -37,13 +38,14 @@ class MergeResult:
     numbers_moved: int
     stock_items_moved: int
     requests_moved: int
+    interchanges_moved: int
 
 
 @transaction.atomic
 def part_merge(*, keep: Part, duplicates: Iterable[Part], user) -> MergeResult:
     """Fold ``duplicates`` into ``keep`` and delete them, all in one transaction.
 
-    Their numbers, stock items and requests move to the kept part; matches
+    Their numbers, stock items, requests and interchanges move to the kept part; matches
     follow their requests and stock items, and the ledger follows its stock
     items, so no movement is rewritten. Numbers the kept part already has
     (same brand, same normalized number) are dropped. Empty descriptive fields
@@ -68,6 +70,7 @@ def part_merge(*, keep: Part, duplicates: Iterable[Part], user) -> MergeResult:
     numbers_moved = _move_numbers(keep, duplicate_ids)
     stock_items_moved = StockItem.objects.filter(part_id__in=duplicate_ids).update(part=keep)
     requests_moved = PartRequest.objects.filter(part_id__in=duplicate_ids).update(part=keep)
+    interchanges_moved = inventory_services.interchanges_fold_into(keep=keep, duplicate_ids=duplicate_ids)
     _fill_from_duplicates(keep, duplicate_parts)
     try:
         Part.objects.filter(pk__in=duplicate_ids).delete()
@@ -78,7 +81,11 @@ def part_merge(*, keep: Part, duplicates: Iterable[Part], user) -> MergeResult:
         ) from error
     _rematch_open_requests(keep)
     return MergeResult(
-        part=keep, numbers_moved=numbers_moved, stock_items_moved=stock_items_moved, requests_moved=requests_moved
+        part=keep,
+        numbers_moved=numbers_moved,
+        stock_items_moved=stock_items_moved,
+        requests_moved=requests_moved,
+        interchanges_moved=interchanges_moved,
     )
 
 

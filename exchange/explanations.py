@@ -15,8 +15,11 @@ from inventory.models import StockItem
 from inventory.processes import Process
 
 FIT_WORDS = {
-    "same_part": lambda: _("same part"),
-    "cross_reference": lambda: _("cross-referenced number"),
+    "same_part": lambda explanation: _("same part"),
+    "cross_reference": lambda explanation: _("cross-referenced number"),
+    "interchange": lambda explanation: (
+        _("interchangeable part, interchange #%(interchange)d") % {"interchange": explanation["interchange"]}
+    ),
 }
 
 
@@ -38,7 +41,7 @@ def explanation_summary(explanation: dict, *, units: int | None = None) -> str:
 
 def _stock_summary(explanation, fit, units):
     facts = {
-        "how": FIT_WORDS[fit](),
+        "how": FIT_WORDS[fit](explanation),
         "condition": str(StockItem.Condition(explanation["condition"]).label).lower(),
         "quantity": units,
         "needed": explanation["needed"],

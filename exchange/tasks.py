@@ -73,6 +73,11 @@ def refresh_proposals(stock_item_ids, workshop_plant_ids):
 
 
 @shared_task(**RETRY_POLICY)
+def rematch_for_interchange(interchange_id):
+    return engine.rematch_for_interchange(interchange_id=interchange_id)
+
+
+@shared_task(**RETRY_POLICY)
 def rematch_open_requests():
     """The safety net: re-match every open request, most urgent first."""
     rematched = engine.rematch_open_requests()
@@ -121,3 +126,7 @@ def on_capability_changed(sender, capability_id, plant_id, **kwargs):
 def on_capability_deleting(sender, capability_id, **kwargs):
     # In the deleting transaction: the proposals the engine may withdraw no longer hold the capability back.
     engine.proposals_withdraw_for_capability(capability_id=capability_id)
+
+
+def on_interchange_changed(sender, interchange_id, **kwargs):
+    publish(rematch_for_interchange, interchange_id)

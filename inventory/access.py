@@ -17,6 +17,7 @@ from .models import Membership
 NOT_A_MEMBER = _("You do not act for this plant.")
 NOT_A_MANAGER = _("Only administrators and the plant's managers may manage its members.")
 NOT_AN_ADMINISTRATOR = _("Only administrators may do this.")
+NOT_AN_INTERCHANGE_PROPOSER = _("Members of a plant propose interchangeable parts; administrators approve them.")
 NOT_A_CATALOGUE_WRITER = _("Members of a plant add parts; only administrators edit them.")
 
 
@@ -121,6 +122,12 @@ def require_manages_plant(user, plant) -> None:
 def require_adds_parts(user) -> None:
     if not adds_parts(user):
         raise PermissionDenied(NOT_A_CATALOGUE_WRITER)
+
+
+def require_proposes_interchanges(user) -> None:
+    # Whoever may add a part to the shared catalogue may say which part replaces another.
+    if not adds_parts(user):
+        raise PermissionDenied(NOT_AN_INTERCHANGE_PROPOSER)
 
 
 def require_administrator(user) -> None:

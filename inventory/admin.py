@@ -16,10 +16,11 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import access, services
 from .errors import ConflictError
 from .models import (
     Capability,
+    Interchange,
     Material,
     MaterialDesignation,
     Membership,
@@ -469,6 +470,61 @@ class PartAdmin(
     @admin.display(description=_("numbers"))
     def number_list(self, part):
         return ", ".join(str(number) for number in part.numbers.all())
+
+
+class InterchangeForm(forms.ModelForm):
+    class Meta:
+        model = Interchange
+        fields = ["part", "substitute", "two_way", "note"]
+
+
+@admin.register(Interchange)
+class InterchangeAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    """Proposals of interchangeable parts, approved or rejected here through the services."""
+
+    form = InterchangeForm
+    list_display = ["id", "substitute", "part", "two_way", "status", "created_by", "approved_by", "created_at"]
+    list_filter = ["status", "two_way"]
+    list_select_related = ["part", "substitute", "created_by", "approved_by"]
+    search_fields = ["part__name", "substitute__name", "note"]
+    show_full_result_count = False
+    autocomplete_fields = ["part", "substitute"]
+    readonly_fields = ["status", "created_by", "approved_by", "decided_at", "created_at", "updated_at"]
+    actions = ["approve_selected", "reject_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The pair and its way are what was proposed and decided: another one is another proposal.
+        if obj is None:
+            return self.readonly_fields
+        return [*InterchangeForm.Meta.fields, *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            saved_as(obj, services.interchange_propose(user=request.user, **form.cleaned_data))
+
+    def has_delete_permission(self, request, obj=None):
+        # Rejected rather than deleted: who proposed what, and who decided, stay known.
+        return False
+
+    def has_decide_permission(self, request):
+        return access.is_administrator(request.user)
+
+    @admin.action(description=_("Approve the selected interchanges"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, services.interchange_approve)
+
+    @admin.action(description=_("Reject the selected interchanges (withdraws approved ones)"), permissions=["decide"])
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, services.interchange_reject)
+
+    def _decide(self, request, queryset, decide):
+        for interchange in queryset:
+            decide(interchange=interchange, user=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d interchange updated.", "%(count)d interchanges updated.", count) % {"count": count},
+        )
 
 
 class StockItemForm(forms.ModelForm):

@@ -4,17 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.permissions import CatalogueWrites, IsAdminOrReadOnly, PlantManagersWrite, PlantRecordsWrite
 
 from . import access, services
-from .filters import CapabilityFilter, MaterialFilter, PartFilter, PlantFilter, StockItemFilter
-from .models import Capability, Material, Membership, Part, Plant, StockItem
+from .filters import CapabilityFilter, InterchangeFilter, MaterialFilter, PartFilter, PlantFilter, StockItemFilter
+from .models import Capability, Interchange, Material, Membership, Part, Plant, StockItem
 from .processes import Process
 from .serializers import (
     CapabilitySerializer,
     CapabilityUpdateSerializer,
+    InterchangeSerializer,
     MaterialSerializer,
     MembershipSerializer,
     PartSerializer,
@@ -182,3 +184,50 @@ class CapabilityViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, capability):
         services.capability_delete(capability=capability, user=self.request.user)
+
+
+FORBIDDEN = OpenApiResponse(description=access.NOT_AN_ADMINISTRATOR)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        description=_("Propose that a part can be fitted where another is needed; it counts once approved."),
+        responses={201: InterchangeSerializer, 409: CONFLICT},
+    )
+)
+class InterchangeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Interchangeable parts: catalogue knowledge every signed-in user reads; members propose, administrators decide."""
+
+    queryset = Interchange.objects.all()
+    serializer_class = InterchangeSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = InterchangeFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = services.interchange_propose(user=self.request.user, **serializer.validated_data)
+
+    @extend_schema(
+        request=None,
+        responses={200: InterchangeSerializer, 403: FORBIDDEN},
+        filters=False,
+        description=_("Approve it: its substitute's stock becomes a candidate for the part's open requests."),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        return self._decided(services.interchange_approve)
+
+    @extend_schema(
+        request=None,
+        responses={200: InterchangeSerializer, 403: FORBIDDEN},
+        filters=False,
+        description=_("Reject a proposal, or withdraw an approved interchange from matching."),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request, pk=None):
+        return self._decided(services.interchange_reject)
+
+    def _decided(self, decide):
+        interchange = decide(interchange=self.get_object(), user=self.request.user)
+        return Response(self.get_serializer(interchange).data)

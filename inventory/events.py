@@ -20,3 +20,6 @@ capability_changed = Signal()
 # Sent with capability_id inside the transaction that deletes it, before the deletion: what names it
 # and can go goes first.
 capability_deleting = Signal()
+# Sent with interchange_id when an interchange started or stopped counting for matching (approved, or
+# rejected after it had been approved).
+interchange_changed = Signal()

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from .models import Capability, Material, Part, PartNumber, Plant, StockItem
+from .models import Capability, Interchange, Material, Part, PartNumber, Plant, StockItem
 from .normalization import normalize_code
 from .processes import Process
 from .selectors import interchangeable_parts, part_find_by_number
@@ -124,3 +124,15 @@ class CapabilityFilter(filters.FilterSet):
         return queryset.filter(
             pk__in=Capability.materials.through.objects.filter(material_id=value).values("capability_id")
         )
+
+
+class InterchangeFilter(filters.FilterSet):
+    part = IdFilter(method="filter_part", label=_("the part, on either side"))
+    status = filters.ChoiceFilter(choices=Interchange.Status.choices)
+
+    class Meta:
+        model = Interchange
+        fields = ["part", "status"]
+
+    def filter_part(self, queryset, name, value):
+        return queryset.filter(Q(part_id=value) | Q(substitute_id=value))

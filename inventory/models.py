@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from .normalization import normalize_code
@@ -23,6 +24,19 @@ def positive_or_null(field):
 
 def it_grade_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 18})
+
+
+def who_acted(verbose_name):
+    """The user who did something, set by the services: a user who acted is deactivated, never deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        editable=False,
+    )
 
 
 class Plant(models.Model):
@@ -335,3 +349,57 @@ class Capability(models.Model):
 
     def __str__(self):
         return f"{self.plant}: {self.get_process_display()}"
+
+
+class Interchange(models.Model):
+    """A part that can be fitted where another is needed, though the two share no number (SPEC)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    # Each foreign key leads an index with the status (Meta.indexes): no index of its own.
+    part = models.ForeignKey(
+        Part, on_delete=models.CASCADE, related_name="substitutes", verbose_name=_("part"), db_index=False
+    )
+    substitute = models.ForeignKey(
+        Part, on_delete=models.CASCADE, related_name="substitute_for", verbose_name=_("substitute"), db_index=False
+    )
+    two_way = models.BooleanField(
+        _("two way"), default=False, help_text=_("The part can also be fitted where the substitute is needed.")
+    )
+    note = models.CharField(
+        _("note"), max_length=300, help_text=_("Why they replace each other: a catalogue, a drawing, a plant that did.")
+    )
+    # Changed only by inventory.services: it counts for matching once an administrator approves it.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
+    created_by = who_acted(_("proposed by"))
+    # Who approved it, or who rejected it: the administrator who decided last.
+    approved_by = who_acted(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("interchange")
+        verbose_name_plural = _("interchanges")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(part=F("substitute")), name="interchange_not_itself"),
+            # One interchange per pair of parts, whichever is the substitute: two_way states the reverse.
+            models.UniqueConstraint(
+                Least("part", "substitute"), Greatest("part", "substitute"), name="interchange_unique_pair"
+            ),
+        ]
+        indexes = [
+            # Matching looks up the approved interchanges of a set of parts, from either side.
+            models.Index(fields=["part", "status"], name="interchange_part_status_idx"),
+            models.Index(fields=["substitute", "status"], name="interchange_substitute_idx"),
+        ]
+
+    def __str__(self):
+        arrow = "⇄" if self.two_way else "→"
+        return f"#{self.pk} {self.substitute} {arrow} {self.part}"

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .models import Material, MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
+from .models import Interchange, Material, MaterialDesignation, Part, PartNumber, Plant, StockItem, StockMovement
 from .normalization import normalize_code
 
 
@@ -126,9 +126,42 @@ def interchangeable_parts(part_id: int, field: str = "part_id") -> Q:
     PostgreSQL from using the index on ``field`` and scanned a million stock
     items (half a second) where a list of ids takes an index scan.
     """
-    own_numbers = PartNumber.objects.filter(part_id=part_id).values("normalized")
-    sharing = PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True)
-    return Q(**{f"{field}__in": {part_id, *sharing}})
+    return Q(**{f"{field}__in": part_ids_sharing_numbers({part_id})})
+
+
+def part_ids_sharing_numbers(part_ids: Iterable[int]) -> set[int]:
+    """The parts and every part sharing one of their normalized numbers. One query."""
+    part_ids = set(part_ids)
+    if not part_ids:
+        return set()
+    own_numbers = PartNumber.objects.filter(part_id__in=part_ids).values("normalized")
+    return part_ids | set(PartNumber.objects.filter(normalized__in=own_numbers).values_list("part_id", flat=True))
+
+
+def part_ids_served_by_stock_of(part_id: int) -> set[int]:
+    """The parts whose shortages stock of this part can serve: matching's stock rule, seen from the stock.
+
+    The part and the parts sharing a number with it; then, for each approved interchange that fits
+    one of those where the other side is needed, that other side and the parts sharing a number
+    with it. exchange.engine.reads.stock_candidates_for_parts states the same rule from the need.
+    """
+    fitted = part_ids_sharing_numbers({part_id})
+    approved = Interchange.objects.filter(status=Interchange.Status.APPROVED).filter(
+        Q(substitute_id__in=fitted) | Q(two_way=True, part_id__in=fitted)
+    )
+    needed = set()
+    for needed_id, substitute_id, two_way in approved.values_list("part_id", "substitute_id", "two_way"):
+        if substitute_id in fitted:
+            needed.add(needed_id)
+        if two_way and needed_id in fitted:
+            needed.add(substitute_id)
+    return fitted | part_ids_sharing_numbers(needed)
+
+
+def part_ids_an_interchange_serves(interchange: Interchange) -> set[int]:
+    """The parts whose shortages may find stock through this interchange, whatever its status."""
+    needed = {interchange.part_id, interchange.substitute_id} if interchange.two_way else {interchange.part_id}
+    return part_ids_sharing_numbers(needed)
 
 
 def part_with_numbers_by_number(text: str) -> Part | None:

@@ -21,7 +21,7 @@ from .limits import (
     MIN_ENVELOPE,
     MIN_IT_GRADE,
 )
-from .models import Capability, Material, Membership, Part, Plant, StockItem, StockMovement
+from .models import Capability, Interchange, Material, Membership, Part, Plant, StockItem, StockMovement
 from .processes import Process
 
 
@@ -217,3 +217,30 @@ class CapabilitySerializer(strict.ModelSerializer):
 class CapabilityUpdateSerializer(CapabilitySerializer):
     class Meta(CapabilitySerializer.Meta):
         read_only_fields = ["plant"]
+
+
+class InterchangeSerializer(strict.ModelSerializer):
+    part = strict.PrimaryKeyRelatedField(queryset=Part.objects.all(), help_text=_("The part that is needed."))
+    substitute = strict.PrimaryKeyRelatedField(
+        queryset=Part.objects.all(), help_text=_("The part that can be fitted in its place.")
+    )
+    note = serializers.CharField(max_length=300)
+
+    class Meta:
+        model = Interchange
+        fields = [
+            "id",
+            "part",
+            "substitute",
+            "two_way",
+            "note",
+            "status",
+            "created_by",
+            "approved_by",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "created_by", "approved_by", "decided_at"]
+        # One per pair is checked by the service, whichever side each part is on.
+        validators = []

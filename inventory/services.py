@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access
 from .errors import ConflictError, InsufficientStock, StockCountsRefused
-from .events import capability_changed, capability_deleting, stock_available, stock_fell
+from .events import capability_changed, capability_deleting, interchange_changed, stock_available, stock_fell
 from .models import (
     Capability,
+    Interchange,
     Material,
     MaterialDesignation,
     Membership,
@@ -33,6 +34,7 @@ from .models import (
     StockMovement,
 )
 from .normalization import normalize_code
+from .selectors import part_ids_sharing_numbers
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,104 @@ def _part_add_numbers(*, part: Part, numbers: Iterable[NumberSpec]) -> None:
             continue
         seen.add(key)
         PartNumber.objects.create(part=part, brand=brand, number=number)
+
+
+# Interchangeable parts: any member proposes, administrators decide. Only approved ones count for matching.
+
+
+def _announce_interchange_changed(interchange_id):
+    transaction.on_commit(lambda: interchange_changed.send(sender=Interchange, interchange_id=interchange_id))
+
+
+@transaction.atomic
+def interchange_propose(*, part: Part, substitute: Part, two_way: bool = False, note: str, user) -> Interchange:
+    """Record that ``substitute`` can be fitted where ``part`` is needed (and the reverse when ``two_way``)."""
+    access.require_proposes_interchanges(user)
+    if part.pk == substitute.pk:
+        raise ValidationError({"substitute": [_("A part cannot be its own substitute.")]})
+    if substitute.pk in part_ids_sharing_numbers({part.pk}):
+        raise ConflictError(_("These parts share a number: matching already treats them as one."))
+    existing = Interchange.objects.filter(
+        Q(part=part, substitute=substitute) | Q(part=substitute, substitute=part)
+    ).first()
+    if existing is not None:
+        raise ConflictError(
+            _("Interchange #%(id)d already links these parts (%(status)s).")
+            % {"id": existing.pk, "status": existing.get_status_display().lower()}
+        )
+    interchange = Interchange(
+        part=part, substitute=substitute, two_way=two_way, note=note.strip(), created_by=access.person(user)
+    )
+    interchange.full_clean()
+    interchange.save()
+    return interchange
+
+
+def interchange_approve(*, interchange: Interchange, user) -> Interchange:
+    """Make the interchange count for matching; the open requests it could serve are matched again."""
+    return _interchange_decide(interchange=interchange, status=Interchange.Status.APPROVED, user=user)
+
+
+def interchange_reject(*, interchange: Interchange, user) -> Interchange:
+    """Refuse a proposal, or withdraw an approved interchange from matching (its requests are matched again)."""
+    return _interchange_decide(interchange=interchange, status=Interchange.Status.REJECTED, user=user)
+
+
+@transaction.atomic
+def _interchange_decide(*, interchange: Interchange, status: str, user) -> Interchange:
+    access.require_administrator(user)
+    locked = Interchange.objects.select_for_update().get(pk=interchange.pk)
+    if locked.status == status:
+        return locked
+    counted_before = locked.status == Interchange.Status.APPROVED
+    locked.status, locked.approved_by, locked.decided_at = status, access.person(user), timezone.now()
+    locked.save(update_fields=["status", "approved_by", "decided_at", "updated_at"])
+    if counted_before or status == Interchange.Status.APPROVED:
+        _announce_interchange_changed(locked.pk)
+    return locked
+
+
+def interchanges_fold_into(*, keep: Part, duplicate_ids: Sequence[int]) -> int:
+    """Point the duplicates' interchanges at the part they are merged into; how many were changed.
+
+    Call inside the merge's transaction, its parts locked. An interchange between two parts that
+    become one is deleted (a part never replaces itself). Of several that come to link the same
+    pair, the one counting most for matching stays (approved, then proposed, then the oldest); it
+    becomes two way if another of the same status was, or linked the pair the other way. An
+    approved one that changed re-matches the requests it serves, as an approval does.
+    """
+    duplicates = set(duplicate_ids)
+    merged = [keep.pk, *duplicates]
+    touching = Interchange.objects.select_for_update().filter(Q(part_id__in=merged) | Q(substitute_id__in=merged))
+    by_pair: dict[frozenset, list[tuple[Interchange, tuple]]] = defaultdict(list)
+    for interchange in touching.order_by("pk"):
+        before = (interchange.part_id, interchange.substitute_id, interchange.two_way)
+        if interchange.part_id in duplicates:
+            interchange.part_id = keep.pk
+        if interchange.substitute_id in duplicates:
+            interchange.substitute_id = keep.pk
+        by_pair[frozenset({interchange.part_id, interchange.substitute_id})].append((interchange, before))
+    counting_most = {Interchange.Status.APPROVED: 0, Interchange.Status.PROPOSED: 1, Interchange.Status.REJECTED: 2}
+    dropped, changed = [], []
+    for pair, entries in by_pair.items():
+        if len(pair) == 1:
+            dropped += [interchange for interchange, _before in entries]
+            continue
+        entries.sort(key=lambda entry: counting_most[entry[0].status])
+        (survivor, before), *others = entries
+        peers = [other for other, _before in others if other.status == survivor.status]
+        survivor.two_way = survivor.two_way or any(peer.two_way or peer.part_id != survivor.part_id for peer in peers)
+        dropped += [other for other, _before in others]
+        if (survivor.part_id, survivor.substitute_id, survivor.two_way) != before:
+            survivor.updated_at = timezone.now()
+            changed.append(survivor)
+    # Deleted first: a survivor's new pair may be the one a dropped row holds until then.
+    Interchange.objects.filter(pk__in=[interchange.pk for interchange in dropped]).delete()
+    Interchange.objects.bulk_update(changed, ["part", "substitute", "two_way", "updated_at"])
+    for interchange in changed:
+        if interchange.status == Interchange.Status.APPROVED:
+            _announce_interchange_changed(interchange.pk)
+    return len(changed)
 
 
 # Stock

@@ -10,6 +10,7 @@ from .run import (
     proposals_refresh,
     proposals_withdraw_for_capability,
     rematch_for_capability,
+    rematch_for_interchange,
     rematch_for_stock_item,
     rematch_open_requests,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "proposals_refresh",
     "proposals_withdraw_for_capability",
     "rematch_for_capability",
+    "rematch_for_interchange",
     "rematch_for_stock_item",
     "rematch_open_requests",
 ]

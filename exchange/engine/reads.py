@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from exchange.models import Match, PartRequest
-from inventory.models import Capability, Part, PartNumber, Plant, StockItem
+from inventory.models import Capability, Interchange, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
-from inventory.selectors import interchangeable_parts
+from inventory.selectors import part_ids_an_interchange_serves, part_ids_served_by_stock_of
 
 from .rules import (
     CapabilityCandidate,
@@ -117,46 +117,77 @@ def stored_matches(part_request_ids) -> list[StoredMatch]:
 
 
 def stock_candidates(part_id: int | None) -> list[StockCandidate]:
-    """Exchangeable stock with units available of the part or of any part sharing one of its numbers."""
+    """Exchangeable stock with units available of the part, of a part sharing one of its numbers, or of an
+    approved substitute."""
     if part_id is None:
         return []
     return stock_candidates_for_parts({part_id})[part_id]
 
 
 def stock_candidates_for_parts(part_ids) -> dict[int, list[StockCandidate]]:
-    """For each part, the exchangeable stock with units available of it or of any part sharing one
-    of its normalized numbers (the cross-references). One query whatever the number of parts.
+    """For each part, the exchangeable stock with units available that can serve it. One query whatever
+    the number of parts.
 
-    The cross-references are inventory.selectors.interchangeable_parts in SQL, joined here so
-    that the numbers and the stock come in one query.
+    Stock of the part or of any part sharing one of its normalized numbers (the cross-references:
+    inventory.selectors.interchangeable_parts in SQL); and, through each approved interchange whose
+    part is one of those (or whose substitute is, when two way), stock of the other side or of a
+    part sharing a number with it, the candidate naming that interchange. Where both ways reach an
+    item, the shared number is kept. inventory.selectors.part_ids_served_by_stock_of states the same
+    rule from the stock's side.
     """
     part_ids = sorted(set(part_ids))
     if not part_ids:
         return {}
     listed = placeholders(part_ids)
+    numbers, interchanges = PartNumber._meta.db_table, Interchange._meta.db_table
+    approved = Interchange.Status.APPROVED
     rows = fetch(
         f"""
-        SELECT wanted.part_id, s.id, s.part_id, s.plant_id, s.quantity - s.reserved, s.condition,
-               p.latitude, p.longitude
-        FROM (
+        WITH sharing AS (
             SELECT own.part_id AS part_id, shared.part_id AS sharing_id
-            FROM {PartNumber._meta.db_table} own
-            JOIN {PartNumber._meta.db_table} shared ON shared.normalized = own.normalized
+            FROM {numbers} own
+            JOIN {numbers} shared ON shared.normalized = own.normalized
             WHERE own.part_id IN ({listed})
             UNION
             SELECT id, id FROM {Part._meta.db_table} WHERE id IN ({listed})
-        ) wanted
+        ),
+        substitutes AS (
+            SELECT sharing.part_id AS part_id, i.substitute_id AS substitute_id, i.id AS interchange_id
+            FROM sharing JOIN {interchanges} i ON i.part_id = sharing.sharing_id
+            WHERE i.status = %s
+            UNION
+            SELECT sharing.part_id, i.part_id, i.id
+            FROM sharing JOIN {interchanges} i ON i.substitute_id = sharing.sharing_id
+            WHERE i.status = %s AND i.two_way = %s
+        ),
+        wanted AS (
+            SELECT part_id, sharing_id, NULL AS interchange_id FROM sharing
+            UNION
+            SELECT part_id, substitute_id, interchange_id FROM substitutes
+            UNION
+            SELECT substitutes.part_id, shared.part_id, substitutes.interchange_id
+            FROM substitutes
+            JOIN {numbers} own ON own.part_id = substitutes.substitute_id
+            JOIN {numbers} shared ON shared.normalized = own.normalized
+        )
+        SELECT wanted.part_id, s.id, s.part_id, s.plant_id, s.quantity - s.reserved, s.condition,
+               p.latitude, p.longitude, wanted.interchange_id
+        FROM wanted
         JOIN {StockItem._meta.db_table} s ON s.part_id = wanted.sharing_id
         JOIN {Plant._meta.db_table} p ON p.id = s.plant_id
         WHERE s.exchangeable = %s AND s.quantity > s.reserved
-        ORDER BY wanted.part_id, s.part_id, s.id
+        ORDER BY wanted.part_id, s.part_id, s.id, wanted.interchange_id
         """,
-        [*part_ids, *part_ids, True],
+        [*part_ids, *part_ids, approved, approved, True, True],
     )
-    by_part: dict[int, list[StockCandidate]] = {part_id: [] for part_id in part_ids}
+    by_part: dict[int, dict[int, StockCandidate]] = {part_id: {} for part_id in part_ids}
     for row in rows:
-        by_part[row[0]].append(StockCandidate(row[1], row[2], row[3], row[4], row[5], True, row[6], row[7]))
-    return by_part
+        found = by_part[row[0]]
+        known = found.get(row[1])
+        # A shared number (no interchange) beats an interchange; of two interchanges, the first by id.
+        if known is None or (known.interchange_id is not None and (row[8] is None or row[8] < known.interchange_id)):
+            found[row[1]] = StockCandidate(row[1], row[2], row[3], row[4], row[5], True, row[6], row[7], row[8])
+    return {part_id: list(found.values()) for part_id, found in by_part.items()}
 
 
 def capability_candidates(spec: RequestSpec) -> list[CapabilityCandidate]:
@@ -339,8 +370,18 @@ def source_records(plant_ids) -> dict[int, SourceRecord]:
 
 
 def open_requests_for_stock_item(stock_item: StockItem) -> QuerySet:
-    """Open requests that a stock item could serve: same part or a shared number. Indexed lookups."""
-    return PartRequest.objects.filter(interchangeable_parts(stock_item.part_id), status=PartRequest.Status.OPEN)
+    """Open requests that a stock item could serve: same part, a shared number, an approved interchange.
+    Indexed lookups."""
+    return PartRequest.objects.filter(
+        part_id__in=part_ids_served_by_stock_of(stock_item.part_id), status=PartRequest.Status.OPEN
+    )
+
+
+def open_requests_for_interchange(interchange: Interchange) -> QuerySet:
+    """Open requests that could find stock through this interchange, were it approved."""
+    return PartRequest.objects.filter(
+        part_id__in=part_ids_an_interchange_serves(interchange), status=PartRequest.Status.OPEN
+    )
 
 
 def open_requests_for_capability(capability: Capability) -> list[int]:

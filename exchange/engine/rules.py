@@ -21,6 +21,8 @@ EARTH_RADIUS_KM = 6371.0
 CONDITION_FACTOR = {"new": 1.0, "refurbished": 0.85, "used": 0.7}
 FIT_SAME_PART = 1.0
 FIT_CROSS_REFERENCE = 0.9
+# An approved substitute fits, but below any part sharing a number: it is another part, fitted on someone's word.
+FIT_INTERCHANGE = 0.8
 FIT_FABRICATION = 0.6
 # Days for stock to reach the requester: the ranking needs a figure to compare with fabrication.
 STOCK_LEAD_TIME_DAYS = 3
@@ -61,6 +63,8 @@ class StockCandidate(NamedTuple):
     exchangeable: bool
     latitude: float | None
     longitude: float | None
+    # The approved interchange through which this stock serves, when it is another part (not a shared number).
+    interchange_id: int | None = None
 
 
 class CapabilityCandidate(NamedTuple):
@@ -110,8 +114,8 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> float | None:
 # Hard conditions
 
 
-# Why a stock item cannot serve a request: not the part nor one sharing its numbers (the reads decide), or
-# no exchangeable units (stock_is_feasible).
+# Why a stock item cannot serve a request: not the part, nor one sharing its numbers, nor an approved
+# substitute (the reads decide), or no exchangeable units (stock_is_feasible).
 WRONG_PART = "wrong_part"
 NO_UNITS = "no_units"
 
@@ -305,12 +309,15 @@ class _Scoring:
     def stock_option(self, candidate):
         spec = self.spec
         same_part = candidate.part_id == spec.part_id
+        if same_part:
+            fit = FIT_SAME_PART
+        else:
+            fit = FIT_CROSS_REFERENCE if candidate.interchange_id is None else FIT_INTERCHANGE
         distance_km = great_circle_km(spec.latitude, spec.longitude, candidate.latitude, candidate.longitude)
         quantity = min(candidate.quantity_available, spec.quantity)
         record = self.records.get(candidate.plant_id, NO_RECORD)
         parts = {
-            "fit": (FIT_SAME_PART if same_part else FIT_CROSS_REFERENCE)
-            * CONDITION_FACTOR.get(candidate.condition, 0.7),
+            "fit": fit * CONDITION_FACTOR.get(candidate.condition, 0.7),
             "distance": distance_score(distance_km, self.distance_half_km),
             "lead_time": self.stock_lead_time,
             "record": record_score(record),
@@ -343,6 +350,12 @@ NO_RECORD = SourceRecord()
 
 
 def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, parts, record, weights):
+    if same_part:
+        fit = {"fit": "same_part"}
+    elif candidate.interchange_id is None:
+        fit = {"fit": "cross_reference"}
+    else:
+        fit = {"fit": "interchange", "interchange": candidate.interchange_id}
     return Proposal(
         source="stock",
         plant_id=candidate.plant_id,
@@ -351,8 +364,8 @@ def _stock_proposal(spec, candidate, same_part, quantity, score, distance_km, pa
         score=score,
         distance_km=_round_km(distance_km),
         explanation=_explanation(parts, weights, distance_km, STOCK_LEAD_TIME_DAYS, record)
+        | fit
         | {
-            "fit": "same_part" if same_part else "cross_reference",
             "condition": candidate.condition,
             "own_store": candidate.plant_id == spec.plant_id,
             "units": quantity,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from exchange.models import Match, MatchStatusChange, PartRequest
 from exchange.urgency import by_urgency
-from inventory.models import Capability, StockItem
+from inventory.models import Capability, Interchange, StockItem
 
 from . import reads, rules, sql
 
@@ -303,6 +303,18 @@ def proposals_withdraw_for_capability(*, capability_id: int) -> int:
         quote_price__isnull=True,
     ).delete()
     return deleted_by_model.get(Match._meta.label, 0)
+
+
+def rematch_for_interchange(*, interchange_id: int) -> int:
+    """Re-match the open requests an interchange could serve, once approved or once withdrawn; how many."""
+    interchange = Interchange.objects.filter(pk=interchange_id).first()
+    if interchange is None:
+        return 0
+    request_ids = list(
+        reads.open_requests_for_interchange(interchange).values_list("id", flat=True)[:REVERSE_MATCH_LIMIT]
+    )
+    match_in_batches(request_ids)
+    return len(request_ids)
 
 
 def rematch_open_requests() -> int:

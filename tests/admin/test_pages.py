@@ -8,7 +8,7 @@ from exchange.models import Clearance, Criticality, Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Material
-from tests.factories import MatchFactory, NotificationFactory, UserFactory, capability
+from tests.factories import MatchFactory, NotificationFactory, PartFactory, UserFactory, capability
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -30,6 +30,7 @@ def one_of_everything(admin_user):
     )
     Clearance.objects.create(request=match.request, serial="CND-2026-000001")
     NotificationFactory()
+    inventory_services.interchange_propose(part=PartFactory(), substitute=PartFactory(), note="Plano", user=SYSTEM)
     Group.objects.create(name="Revisores")
     AuthToken.objects.create(user=admin_user)
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.throttling import ScopedRateThrottle
 
-from inventory.models import Membership
+from inventory.models import Interchange, Membership
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.world import ids
@@ -76,6 +76,19 @@ def offer(w):
 
 
 QUOTE = {"price": "25.00", "currency": "USD", "lead_time_days": 4}
+
+
+def proposed_interchange(w):
+    """The other plant's proposal that the owner's stocked part replaces the world's bearing."""
+    interchange, _created = Interchange.objects.get_or_create(
+        part=w.part, substitute=w.owner_stock.part, defaults={"note": "Catálogo", "created_by": w.users["other"]}
+    )
+    return interchange
+
+
+def new_interchange(w):
+    return {"part": w.part.pk, "substitute": w.owner_stock.part_id, "note": "Plano del fabricante"}
+
 
 # (id, method, path, body, precondition, expected status by role, expected list rows by role)
 CASES = [
@@ -376,6 +389,42 @@ CASES = [
         None,
     ),
     ("stats", "get", lambda w: "/api/stats/", None, None, readable(), None),
+    (
+        "interchanges-list",
+        "get",
+        lambda w: f"/api/interchanges/?part={proposed_interchange(w).part_id}",
+        None,
+        None,
+        readable(),
+        lambda w, r: [proposed_interchange(w).pk],
+    ),
+    (
+        "interchanges-create",
+        "post",
+        lambda w: "/api/interchanges/",
+        new_interchange,
+        None,
+        expect(201, 201, 201, 201, 201, 201),
+        None,
+    ),
+    (
+        "interchanges-approve",
+        "post",
+        lambda w: f"/api/interchanges/{proposed_interchange(w).pk}/approve/",
+        None,
+        None,
+        expect(403, 403, 403, 403, 200, 200),
+        None,
+    ),
+    (
+        "interchanges-reject",
+        "post",
+        lambda w: f"/api/interchanges/{proposed_interchange(w).pk}/reject/",
+        None,
+        None,
+        expect(403, 403, 403, 403, 200, 200),
+        None,
+    ),
 ]
 
 

@@ -270,3 +270,94 @@ def test_the_reverse_match_of_a_stock_item_selects_the_requests_of_parts_sharing
             assert set(reads.open_requests_for_stock_item(item).values_list("pk", flat=True)) == expected
 
     in_rolled_back_savepoint(check)
+
+
+# Approved interchanges (SPEC, "Interchangeable parts"): the stock candidate SQL and the reverse match's
+# inventory.selectors.part_ids_served_by_stock_of against the rule, over random numbers and interchanges.
+interchange_rows = st.dictionaries(
+    st.tuples(st.integers(0, PARTS - 1), st.integers(0, PARTS - 1)).filter(lambda pair: pair[0] < pair[1]),
+    st.fixed_dictionaries(
+        {
+            "reversed": st.booleans(),
+            "two_way": st.booleans(),
+            "status": st.sampled_from(["proposed", "approved", "rejected"]),
+        }
+    ),
+    max_size=4,
+)
+
+
+def store_interchanges(parts, drawn) -> list:
+    from inventory.models import Interchange
+
+    stored = []
+    for (first, second), fields in drawn.items():
+        part, substitute = (parts[second], parts[first]) if fields["reversed"] else (parts[first], parts[second])
+        stored.append(
+            Interchange.objects.create(
+                part=part, substitute=substitute, two_way=fields["two_way"], status=fields["status"], note="x"
+            )
+        )
+    return stored
+
+
+def served_by_rule(normalized, interchanges, part_id) -> dict[int, int | None]:
+    """The parts whose stock serves a need for part_id, each with the interchange it goes through (None: a number)."""
+    family = {other for other in normalized if shares_a_number(normalized, part_id, other)}
+    served = dict.fromkeys(family)
+    for interchange in sorted(interchanges, key=lambda row: row.pk):
+        if interchange.status != "approved":
+            continue
+        others = []
+        if interchange.part_id in family:
+            others.append(interchange.substitute_id)
+        if interchange.two_way and interchange.substitute_id in family:
+            others.append(interchange.part_id)
+        for other in others:
+            for sharing in normalized:
+                if shares_a_number(normalized, other, sharing):
+                    served.setdefault(sharing, interchange.pk)
+    return served
+
+
+@EXAMPLES
+@given(drawn_numbers=part_numbers, drawn_stock=stock_rows, drawn_interchanges=interchange_rows)
+def test_stock_candidates_follow_the_interchange_rule_and_name_the_interchange(
+    country, drawn_numbers, drawn_stock, drawn_interchanges
+):
+    def check():
+        parts, normalized, items = store_parts_and_stock(country, drawn_numbers, drawn_stock)
+        interchanges = store_interchanges(parts, drawn_interchanges)
+        candidates = reads.stock_candidates_for_parts([part.pk for part in parts])
+        for part in parts:
+            served = served_by_rule(normalized, interchanges, part.pk)
+            expected = {
+                item.pk: served[item.part_id]
+                for item in items
+                if item.part_id in served and item.exchangeable and item.quantity > item.reserved
+            }
+            assert {c.stock_item_id: c.interchange_id for c in candidates[part.pk]} == expected
+
+    in_rolled_back_savepoint(check)
+
+
+@EXAMPLES
+@given(drawn_numbers=part_numbers, drawn_stock=stock_rows.filter(bool), drawn_interchanges=interchange_rows)
+def test_the_reverse_match_of_a_stock_item_selects_the_requests_its_stock_serves_through_interchanges(
+    country, drawn_numbers, drawn_stock, drawn_interchanges
+):
+    def check():
+        parts, normalized, items = store_parts_and_stock(country, drawn_numbers, drawn_stock)
+        interchanges = store_interchanges(parts, drawn_interchanges)
+        requests = {
+            PartRequest.objects.create(plant=country["requester"], part=part, quantity=1).pk: part.pk for part in parts
+        }
+        for item in items:
+            expected = {
+                pk
+                for pk, part_id in requests.items()
+                if item.part_id in served_by_rule(normalized, interchanges, part_id)
+            }
+            assert set(reads.open_requests_for_stock_item(item).values_list("pk", flat=True)) == expected
+
+    in_rolled_back_savepoint(check)
