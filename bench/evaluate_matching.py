@@ -84,10 +84,7 @@ def load_world(data, user):
 
 
 def evaluate(data=None, scenarios=SCENARIOS):
-    """Post every shortage and compare the engine's ranking with the expected first source.
-
-    Each result names the features a shortage ``needs`` that are still to come.
-    """
+    """Post every shortage and compare the engine's ranking with the expected first source."""
     from django.contrib.auth import get_user_model
 
     from exchange import engine, services
@@ -134,7 +131,6 @@ def evaluate(data=None, scenarios=SCENARIOS):
                 "top3": any(is_expected(match) for match in ranked[:3]),
                 "infeasible": sum(1 for match in ranked if match.source_plant_id in never),
                 "first": ranked[0].summary if ranked else None,
-                "needs": shortage.get("needs", []),
             }
         )
     return results
@@ -167,8 +163,7 @@ def main():
             transaction.set_rollback(True)
     for result in results:
         mark = "ok " if result["top1"] else "MISS"
-        needs = f"  (needs {', '.join(result['needs'])})" if result["needs"] else ""
-        print(f"{mark} {result['key']}: infeasible={result['infeasible']}  {result['first']}{needs}")
+        print(f"{mark} {result['key']}: infeasible={result['infeasible']}  {result['first']}")
     print(f"top-1: {sum(r['top1'] for r in results)}/{len(results)}")
     print(f"top-3: {sum(r['top3'] for r in results)}/{len(results)}")
     print(f"infeasible proposals: {sum(r['infeasible'] for r in results)}")
