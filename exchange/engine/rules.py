@@ -15,6 +15,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
@@ -392,4 +393,8 @@ def _round_km(distance_km):
 
 
 def _format_km(distance_km):
-    return _("an unknown distance") if distance_km is None else f"{distance_km:,.0f} km"
+    return (
+        _("an unknown distance")
+        if distance_km is None
+        else f"{number_format(round(distance_km), force_grouping=True)} km"
+    )
