@@ -20,9 +20,9 @@ demo: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# run_demo is runserver printing the logins and the pages' addresses after its banner.
 run: demo
-	@echo "Plant staff: http://$(HOST)/  ·  administrators: http://$(HOST)/admin/"
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py run_demo $(HOST)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)

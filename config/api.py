@@ -47,7 +47,11 @@ class TokenView(LoginView):
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
         credentials.is_valid(raise_exception=True)
         request.user = credentials.validated_data["user"]
-        return super().post(request, format=format)
+        response = super().post(request, format=format)
+        # A new token: sent uncompressed (web.middleware.CompressionMiddleware, BREACH), and never cached.
+        response.holds_secret = True
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @extend_schema(request=None, responses={204: None}, description=_("Revoke every token of the caller."))

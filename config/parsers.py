@@ -9,6 +9,7 @@ to disk.
 
 import codecs
 import re
+from json import JSONDecodeError
 
 from django.conf import settings
 from django.utils.http import parse_header_parameters
@@ -108,8 +109,13 @@ class BoundedJSONParser(JSONParser):
             raise ParseError(_("The JSON body is nested deeper than %(limit)d levels.") % {"limit": MAX_JSON_DEPTH})
         try:
             data = json.loads(codecs.decode(body, encoding), parse_constant=json.strict_constant)
+        except JSONDecodeError as error:
+            raise ParseError(
+                _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": error.lineno, "column": error.colno}
+            ) from error
         except (ValueError, LookupError) as error:
-            raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error}) from error
+            raise ParseError(_("The body is not valid JSON.")) from error
         if not isinstance(data, dict):
             raise ParseError(_("The body must be a JSON object, with the fields named."))
         refuse_nul(data)

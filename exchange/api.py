@@ -79,6 +79,8 @@ class PartRequestViewSet(ParsedBodyMixin, viewsets.ModelViewSet):
             )
         else:
             serializer.instance = services.part_request_create(user=self.request.user, **serializer.validated_data)
+        # Without a broker the engine ran on commit and set matched_at: answer what is stored now.
+        serializer.instance.refresh_from_db()
 
     def perform_update(self, serializer):
         serializer.instance = services.part_request_update(
@@ -173,13 +175,19 @@ class MatchViewSet(
 
     @extend_schema(
         request=MatchOfferSerializer,
-        responses={201: MatchSerializer, 409: CONFLICT},
-        description=_("Offer your plant's stock item or capability on an open request."),
+        responses={201: MatchSerializer, 200: MatchSerializer, 409: CONFLICT},
+        description=_(
+            "Offer your plant's stock item or capability on an open request: 201 with a new match, or 200 with "
+            "the match the engine had already proposed from that source, now quoted."
+        ),
     )
     def create(self, request, *args, **kwargs):
         offer = _validated(MatchOfferSerializer, request)
+        proposed = selectors.match_of_source(
+            part_request=offer["request"], stock_item=offer.get("stock_item"), capability=offer.get("capability")
+        )
         match = services.match_offer_create(part_request=offer.pop("request"), user=request.user, **offer)
-        return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
+        return Response(MatchSerializer(match).data, status=status.HTTP_200_OK if proposed else status.HTTP_201_CREATED)
 
     approve = match_action(services.match_approve)
     reject = match_action(services.match_reject, RejectSerializer)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.response import TemplateResponse
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -51,7 +52,7 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
             (
                 *map(_coordinate, (x, baseline - height, slot * 0.7, height)),
                 bar.label,
-                bar.value,
+                number_format(bar.value, 2, force_grouping=True),
                 *map(_coordinate, (x + slot * 0.35, baseline + 16)),
                 bar.label,
             )
@@ -71,7 +72,7 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
         base=baseline,
         label_x=CHART_MARGIN_LEFT - 6,
         top_y=CHART_MARGIN_TOP + 4,
-        top=f"{highest:,.0f}",
+        top=number_format(highest, 0, force_grouping=True),
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="usd-by-month-title" '

@@ -79,6 +79,17 @@ def matches_with_discrepancy() -> QuerySet:
     )
 
 
+def match_of_source(*, part_request: PartRequest, stock_item=None, capability=None) -> Match | None:
+    """The request's match from this stock item, or from the capability's plant as a maker: one per source."""
+    if stock_item is not None:
+        key = {"stock_item": stock_item}
+    elif capability is not None:
+        key = {"source_plant_id": capability.plant_id, "source": Match.Source.FABRICATION}
+    else:
+        return None
+    return Match.objects.filter(request=part_request, **key).first()
+
+
 def open_requests_by_criticality() -> dict[str, int]:
     """Open requests per criticality, every criticality present (zero where none)."""
     counts = dict(

@@ -23,7 +23,7 @@ from inventory import services as inventory_services
 from inventory.models import Capability, Part, Plant, StockItem
 from inventory.selectors import interchangeable_parts, part_find_by_number
 
-from . import engine, photos
+from . import engine, photos, selectors
 from .engine.rules import great_circle_km
 from .errors import TransitionNotAllowed
 from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
@@ -316,6 +316,8 @@ def _apply_quote(match, *, price, currency, lead_time_days, quantity):
     match.quote_price = Decimal(price)
     match.quote_currency = currency
     match.quote_lead_time_days = lead_time_days
+    # The source's word on its lead time replaces the engine's estimate wherever the match is explained.
+    match.explanation = {**match.explanation, "lead_time_days": lead_time_days}
     match.quoted_at = timezone.now()
     if quantity is not None:
         match.quantity = quantity
@@ -573,10 +575,7 @@ def match_offer_create(
             raise ValidationError({"stock_item": [_("This stock item is not the requested part.")]})
         if not stock_item.exchangeable or stock_item.quantity_available < 1:
             raise ValidationError({"stock_item": [_("This stock item has no exchangeable units available.")]})
-        key = {"stock_item": stock_item}
-    else:
-        key = {"source_plant_id": capability.plant_id, "source": Match.Source.FABRICATION}
-    match = Match.objects.filter(request=part_request, **key).first()
+    match = selectors.match_of_source(part_request=part_request, stock_item=stock_item, capability=capability)
     if match is not None and match.status not in QUOTABLE:
         raise TransitionNotAllowed(_("This source has already been considered for the request."))
     if match is None:

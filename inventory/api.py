@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -64,6 +64,18 @@ class MembershipViewSet(
         if access.is_administrator(self.request.user):
             return memberships
         return memberships.filter(plant_id__in=access.plant_ids_acted_for(self.request.user))
+
+    @extend_schema(
+        responses={201: MembershipSerializer, 200: MembershipSerializer},
+        description=_("Name a member of a plant: 201 for a new membership, 200 when the person already had one there."),
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        already = Membership.objects.filter(user=data["user"], plant=data["plant"]).exists()
+        self.perform_create(serializer)
+        return Response(serializer.data, status=status.HTTP_200_OK if already else status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

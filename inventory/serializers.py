@@ -112,7 +112,15 @@ class PartNumberSerializer(serializers.Serializer):
 # Named apart from the exchange's PartRequest, which the schema's request-body names would clash with.
 @extend_schema_serializer(component_name="CataloguePart")
 class PartSerializer(strict.ModelSerializer):
-    numbers = PartNumberSerializer(many=True, required=False, max_length=MAX_LIST)
+    numbers = PartNumberSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_LIST,
+        help_text=_(
+            "Every brand's number for the part. In a PATCH this list replaces the whole list: send every number "
+            "the part keeps, a number left out is removed; leave the field out to keep the numbers as they are."
+        ),
+    )
     description = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     processes = processes_field()
     diameter_mm = envelope_field()

@@ -400,13 +400,14 @@ def stock_item_delete(*, stock_item: StockItem, user) -> None:
 def stock_adjust(*, stock_item: StockItem, delta: int, reason: str, user, match=None, note="") -> StockItem:
     """Add ``delta`` units (negative to remove) and record the movement.
 
-    One conditional update: never below zero and never below what is reserved.
+    One conditional update: never below zero and never below what is reserved. Like every update() of
+    a stock item here, it stamps ``updated_at`` itself, as update() skips auto_now.
     """
     access.require_keeps_records_of_plant(user, stock_item.plant_id)
     if delta == 0:
         return stock_item
     updated = StockItem.objects.filter(pk=stock_item.pk, quantity__gte=F("reserved") - delta).update(
-        quantity=F("quantity") + delta
+        quantity=F("quantity") + delta, updated_at=timezone.now()
     )
     if not updated:
         raise InsufficientStock(
@@ -459,7 +460,7 @@ def stock_reserve(*, stock_item_id: int, quantity: int) -> None:
     One conditional update, so two callers can never hold the same unit.
     """
     updated = StockItem.objects.filter(pk=stock_item_id, reserved__lte=F("quantity") - quantity).update(
-        reserved=F("reserved") + quantity
+        reserved=F("reserved") + quantity, updated_at=timezone.now()
     )
     if not updated:
         raise InsufficientStock(_("The units are no longer available at the source."))
@@ -469,7 +470,7 @@ def stock_reserve(*, stock_item_id: int, quantity: int) -> None:
 
 def stock_release(*, stock_item_id: int, quantity: int) -> None:
     updated = StockItem.objects.filter(pk=stock_item_id, reserved__gte=quantity).update(
-        reserved=F("reserved") - quantity
+        reserved=F("reserved") - quantity, updated_at=timezone.now()
     )
     if not updated:
         raise ConflictError(_("Cannot release more units than are reserved."))
@@ -480,7 +481,7 @@ def stock_release(*, stock_item_id: int, quantity: int) -> None:
 def stock_transfer_out(*, stock_item_id: int, quantity: int, user, match=None, note="") -> None:
     """Move reserved units out of the store (they left for the requesting plant)."""
     updated = StockItem.objects.filter(pk=stock_item_id, reserved__gte=quantity, quantity__gte=quantity).update(
-        quantity=F("quantity") - quantity, reserved=F("reserved") - quantity
+        quantity=F("quantity") - quantity, reserved=F("reserved") - quantity, updated_at=timezone.now()
     )
     if not updated:
         raise InsufficientStock(_("The reserved units are no longer in stock."))

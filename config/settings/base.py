@@ -50,8 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves static files before anything else runs; in production, the pre-compressed hashed copies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed for 3G; whitenoise answers before this runs, with files compressed once.
-    "web.middleware.PageGZipMiddleware",
+    # Pages and JSON compressed for 3G; whitenoise answers before this runs, with files compressed once.
+    "web.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,7 +197,7 @@ REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intercambio de repuestos",
-    "DESCRIPTION": "Spare-parts exchange between Venezuelan plants and machine shops.",
+    "DESCRIPTION": _("Spare-parts exchange between Venezuelan plants and machine shops."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -240,9 +240,13 @@ def _refreshed_proposal(match: reads.StoredMatch, proposal, now) -> Match | None
     """The open proposal brought up to date, for bulk_update; None if nothing changed."""
     # A quoted quantity or an offer's is the source's word: the engine leaves it.
     keeps_quantity = match.origin != Match.Origin.ENGINE or match.quoted
+    explanation = proposal.explanation
+    if match.quoted and "lead_time_days" in match.explanation:
+        # The quoted lead time, set by services._apply_quote, is the source's word: the engine leaves it.
+        explanation = explanation | {"lead_time_days": match.explanation["lead_time_days"]}
     fresh = (
         proposal.score,
-        proposal.explanation,
+        explanation,
         proposal.distance_km,
         match.quantity if keeps_quantity else proposal.quantity,
     )

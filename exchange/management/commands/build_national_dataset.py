@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from exchange.models import Criticality, PartRequest
@@ -117,17 +118,17 @@ CROSS_REFERENCED_SHARE = 0.3
 
 
 class Command(BaseCommand):
-    help = "Load a synthetic national dataset with COPY (PostgreSQL only), then VACUUM ANALYZE."
+    help = _("Load a synthetic national dataset with COPY (PostgreSQL only), then VACUUM ANALYZE.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="1 is the national size; 0.01 serves tests.")
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--scale", type=float, default=1.0, help=_("1 is the national size; 0.01 serves tests."))
+        parser.add_argument("--seed", type=int, default=2026, help=_("seed of the random choices"))
 
     def handle(self, *args, scale, seed, verbosity, **options):
         if connection.vendor != "postgresql":
-            raise CommandError("build_national_dataset loads with COPY and needs PostgreSQL.")
+            raise CommandError(_("build_national_dataset loads with COPY and needs PostgreSQL."))
         if any(model.objects.exists() for model in (Plant, Part, StockItem, PartRequest)):
-            raise CommandError("The database already holds plants, parts, stock or requests; use an empty one.")
+            raise CommandError(_("The database already holds plants, parts, stock or requests; use an empty one."))
         counts = {name: max(1, round(count * scale)) for name, count in FULL_SCALE.items()}
         builder = DatasetBuilder(random.Random(seed), counts, show_progress=verbosity > 0)
         with transaction.atomic():
@@ -153,7 +154,7 @@ class Command(BaseCommand):
             # VACUUM also marks the new pages all-visible, so index-only scans skip the heap as in a settled database.
             cursor.execute("VACUUM ANALYZE")
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Loaded {builder.loaded} and analyzed."))
+            self.stdout.write(self.style.SUCCESS(_("Loaded %(loaded)s and analyzed.") % {"loaded": builder.loaded}))
 
 
 class DatasetBuilder:

@@ -1,5 +1,6 @@
 """Demo data: real plants, the cross-referenced catalogue, stock, workshops,
-open shortages and one login per role. Running it again changes nothing."""
+open shortages and one login per role. Running it again adds only what is
+missing, whatever was edited since: it never undoes an edit."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,14 +8,16 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exchange import services as exchange_services
 from exchange.models import PartRequest
 from inventory import access, reference
 from inventory import services as inventory_services
-from inventory.models import Capability, Material, Membership, Plant, StockItem
-from inventory.selectors import part_find_by_number
+from inventory.models import Capability, Material, Membership, Plant
+from inventory.selectors import material_find_by_designation, material_ids_by_designations, part_find_by_number
 
 DEMO_USERS = [
     # username, password, staff, plant, role
@@ -23,17 +26,18 @@ DEMO_USERS = [
     ("taller", "taller-demo-2026", False, "Taller Metalmecánico Guayana", Membership.Role.MANAGER),
     ("gaviota", "gaviota-demo-2026", False, "La Gaviota (planta de harina de pescado)", Membership.Role.MEMBER),
     ("carbonorca", "carbonorca-demo-2026", False, "CVG Carbonorca", Membership.Role.MEMBER),
+    ("occidente", "occidente-demo-2026", False, "Planta de Cilindros de Gas Occidente", Membership.Role.MEMBER),
 ]
 
 FABRICATED_PARTS = [
-    # name, category, number, material, processes, diameter, length, weight, IT grade, import price
-    ("Eje de prensa de tornillo", "shaft", "MB-EJE-080-600", "Carbon steel 1045", ["turning"], 80, 600, 24, 8, "1400"),
-    ("Tornillo de prensa de harina", "screw", "LG-TP-320", "Alloy steel 4140", ["turning"], 320, 2500, 900, 9, "18000"),
+    # name, category, number, material (a designation), processes, diameter, length, weight, IT grade, import price
+    ("Eje de prensa de tornillo", "shaft", "MB-EJE-080-600", "AISI 1045", ["turning"], 80, 600, 24, 8, "1400"),
+    ("Tornillo de prensa de harina", "screw", "LG-TP-320", "AISI 4140", ["turning"], 320, 2500, 900, 9, "18000"),
     (
         "Vástago de válvula de llenadora",
         "valve",
         "NC-VS-20",
-        "Stainless steel 316",
+        "AISI 316",
         ["grinding", "turning"],
         20,
         150,
@@ -45,7 +49,7 @@ FABRICATED_PARTS = [
         "Engranaje recto módulo 4, 45 dientes",
         "gear",
         "PW-ENG-M4-45",
-        "Alloy steel 4140",
+        "AISI 4140",
         ["gear_cutting", "heat_treatment"],
         188,
         50,
@@ -69,7 +73,7 @@ FABRICATED_PARTS = [
         "Eje de bomba centrífuga (cromo duro)",
         "shaft",
         "AM-P101-EJE",
-        "Alloy steel 4140",
+        "AISI 4140",
         ["hard_chrome_plating"],
         60,
         900,
@@ -81,7 +85,7 @@ FABRICATED_PARTS = [
         "Buje de bronce del molino de ánodos",
         "bushing",
         "CB-BUJE-110",
-        "Leaded tin bronze SAE 660",
+        "SAE 660",
         ["casting", "turning"],
         110,
         140,
@@ -108,57 +112,57 @@ STOCK = [
 ]
 
 CAPABILITIES = [
-    # plant, process, materials, max diameter, max length, max weight, best IT, lead days
+    # plant, process, materials (designations), max diameter, max length, max weight, best IT, lead days
     (
         "Taller Universitario de Mecánica",
         "turning",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         300,
         1500,
         500,
         7,
         10,
     ),
-    ("Taller Naval Zulia", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 600, 4000, 3000, 9, 20),
-    ("Cooperativa Tornería del Caroní", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 300, 1200, 400, 7, 10),
-    ("Fundición Centro", "casting", ["Leaded tin bronze SAE 660", "Gray cast iron class 30"], 800, 800, 400, 12, 25),
+    ("Taller Naval Zulia", "turning", ["AISI 1045", "AISI 4140"], 600, 4000, 3000, 9, 20),
+    ("Cooperativa Tornería del Caroní", "turning", ["AISI 1045", "AISI 4140"], 300, 1200, 400, 7, 10),
+    ("Fundición Centro", "casting", ["SAE 660", "ASTM A48 Class 30"], 800, 800, 400, 12, 25),
     (
         "Fundición Centro",
         "turning",
-        ["Leaded tin bronze SAE 660", "Gray cast iron class 30", "Carbon steel 1045"],
+        ["SAE 660", "ASTM A48 Class 30", "AISI 1045"],
         400,
         1000,
         400,
         8,
         25,
     ),
-    ("Cooperativa Metalmecánica Sucre", "turning", ["Carbon steel 1045", "Alloy steel 4140"], 300, 3000, 1000, 9, 8),
+    ("Cooperativa Metalmecánica Sucre", "turning", ["AISI 1045", "AISI 4140"], 300, 3000, 1000, 9, 8),
     (
         "Taller Metalmecánico Guayana",
         "turning",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         500,
         3000,
         2000,
         8,
         15,
     ),
-    ("Taller Metalmecánico Guayana", "gear_cutting", ["Carbon steel 1045", "Alloy steel 4140"], 400, 200, 150, 8, 20),
+    ("Taller Metalmecánico Guayana", "gear_cutting", ["AISI 1045", "AISI 4140"], 400, 200, 150, 8, 20),
     (
         "Taller Metalmecánico Guayana",
         "heat_treatment",
-        ["Carbon steel 1045", "Alloy steel 4140"],
+        ["AISI 1045", "AISI 4140"],
         600,
         2000,
         500,
         10,
         7,
     ),
-    ("Taller de Engranajes Aragua", "gear_cutting", ["Carbon steel 1045", "Alloy steel 4140"], 500, 300, 200, 7, 15),
+    ("Taller de Engranajes Aragua", "gear_cutting", ["AISI 1045", "AISI 4140"], 500, 300, 200, 7, 15),
     (
         "Taller de Engranajes Aragua",
         "turning",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         250,
         800,
         100,
@@ -168,7 +172,7 @@ CAPABILITIES = [
     (
         "Taller de Engranajes Aragua",
         "grinding",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         200,
         600,
         100,
@@ -179,7 +183,7 @@ CAPABILITIES = [
     (
         "Taller de Cromo Duro Lara",
         "hard_chrome_plating",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         300,
         1200,
         300,
@@ -189,7 +193,7 @@ CAPABILITIES = [
     (
         "Cooperativa Soldadura y Caldería Falcón",
         "thermal_spray",
-        ["Carbon steel 1045", "Alloy steel 4140"],
+        ["AISI 1045", "AISI 4140"],
         400,
         2000,
         500,
@@ -199,7 +203,7 @@ CAPABILITIES = [
     (
         "Cooperativa Soldadura y Caldería Falcón",
         "welding",
-        ["Carbon steel 1045", "Alloy steel 4140", "Stainless steel 316"],
+        ["AISI 1045", "AISI 4140", "AISI 316"],
         2000,
         6000,
         5000,
@@ -226,8 +230,23 @@ SHORTAGES = [
 ]
 
 
+def demo_logins() -> list[str]:
+    """One line per demo login: username / password (who it acts for)."""
+    lines = []
+    for username, password, is_staff, plant, role in DEMO_USERS:
+        if is_staff:
+            who = _("administrator")
+        else:
+            who = _("%(role)s of %(plant)s") % {"role": Membership.Role(role).label, "plant": plant}
+        lines.append(f"{username} / {password}  ({who})")
+    return lines
+
+
 class Command(BaseCommand):
-    help = "Load demo data (idempotent) and print the demo logins."
+    help = _(
+        "Load the demo data and print its logins. Running it again adds only what is missing: "
+        "what was edited or deleted since is left as it is."
+    )
 
     # The demo is the operator loading data, not a person: it writes as access.SYSTEM, except the stock counts,
     # which its administrator records so that the demo ledger reads as a real one does.
@@ -240,11 +259,10 @@ class Command(BaseCommand):
             self._fabricated_parts()
             self._stock(users["admin"])
             self._capabilities()
-            self._shortages(users)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (username / password):"))
-        for username, password, is_staff, plant, role in DEMO_USERS:
-            who = "administrator" if is_staff else f"{role} of {plant}"
-            self.stdout.write(f"  {username} / {password}  ({who})")
+            self._shortages()
+        self.stdout.write(self.style.SUCCESS(_("Demo data ready. Logins (username / password):")))
+        for line in demo_logins():
+            self.stdout.write(f"  {line}")
 
     def _users(self):
         users = {}
@@ -256,10 +274,10 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save()
-            if plant_name:
-                inventory_services.membership_create(
-                    member=user, plant=Plant.objects.get(name=plant_name), role=role, user=access.SYSTEM
-                )
+            plant = Plant.objects.filter(name=plant_name).first() if plant_name else None
+            # A membership an administrator changed since is theirs: only a missing one is added.
+            if plant and not Membership.objects.filter(user=user, plant=plant).exists():
+                inventory_services.membership_create(member=user, plant=plant, role=role, user=access.SYSTEM)
             users[username] = user
         return users
 
@@ -270,7 +288,7 @@ class Command(BaseCommand):
             inventory_services.part_create(
                 name=name,
                 category=category,
-                material=Material.objects.get(name=material) if material else None,
+                material=material_find_by_designation(material) if material else None,
                 processes=processes,
                 diameter_mm=Decimal(str(diameter)),
                 length_mm=Decimal(str(length)),
@@ -284,7 +302,12 @@ class Command(BaseCommand):
     def _stock(self, user):
         for plant_name, number, quantity, condition, exchangeable, location in STOCK:
             plant, part = Plant.objects.get(name=plant_name), part_find_by_number(number)
-            if StockItem.objects.filter(plant=plant, part=part, condition=condition, location=location).exists():
+            # A number removed from the catalogue since leaves its demo stock out; an item recounted, moved
+            # to another shelf or whose number now names another part is still the demo's item.
+            if (
+                part is None
+                or plant.stock_items.filter(Q(location=location) | Q(part=part, condition=condition)).exists()
+            ):
                 continue
             inventory_services.stock_item_create(
                 plant=plant,
@@ -297,14 +320,14 @@ class Command(BaseCommand):
             )
 
     def _capabilities(self):
-        for plant_name, process, materials, diameter, length, weight, it_grade, lead in CAPABILITIES:
+        for plant_name, process, designations, diameter, length, weight, it_grade, lead in CAPABILITIES:
             plant = Plant.objects.get(name=plant_name)
             if Capability.objects.filter(plant=plant, process=process).exists():
                 continue
             inventory_services.capability_create(
                 plant=plant,
                 process=process,
-                materials=Material.objects.filter(name__in=materials),
+                materials=Material.objects.filter(pk__in=material_ids_by_designations(designations).values()),
                 max_diameter_mm=diameter,
                 max_length_mm=length,
                 max_weight_kg=weight,
@@ -313,11 +336,14 @@ class Command(BaseCommand):
                 user=access.SYSTEM,
             )
 
-    def _shortages(self, users):
+    def _shortages(self):
         today = timezone.localdate()
         for plant_name, number, quantity, criticality, days in SHORTAGES:
             plant = Plant.objects.get(name=plant_name)
-            if PartRequest.objects.filter(plant=plant, number=number).exists():
+            part = part_find_by_number(number)
+            # The same number, or the part it names, whatever the request became since.
+            already = Q(number=number) | Q(part=part) if part else Q(number=number)
+            if PartRequest.objects.filter(already, plant=plant).exists():
                 continue
             requester = Membership.objects.filter(plant=plant).select_related("user").first()
             user = requester.user if requester else self._plant_user(plant)
@@ -331,7 +357,7 @@ class Command(BaseCommand):
             )
 
     def _plant_user(self, plant):
-        """A login for a plant that has none yet, so its demo shortage has an author."""
+        """An author for the demo shortage of a plant without a demo login; inactive, so that nobody signs in as it."""
         user, created = get_user_model().objects.get_or_create(
             username=f"plant{plant.pk}", defaults={"is_active": False}
         )

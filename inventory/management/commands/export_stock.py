@@ -7,12 +7,14 @@ from .import_stock import plant_argument
 
 
 class Command(BaseCommand):
-    help = "Write a plant's stock (or, with --catalogue, the whole catalogue) to a CSV or XLSX file."
+    help = _("Write a plant's stock (or, with --catalogue, the whole catalogue) to a CSV or XLSX file.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="output file; its extension (.csv or .xlsx) sets the format")
-        parser.add_argument("--plant", help="plant id or exact name")
-        parser.add_argument("--catalogue", action="store_true", help="export the catalogue instead of a plant's stock")
+        parser.add_argument("file", help=_("output file; its extension (.csv or .xlsx) sets the format"))
+        parser.add_argument("--plant", help=_("plant id or exact name"))
+        parser.add_argument(
+            "--catalogue", action="store_true", help=_("export the catalogue instead of a plant's stock")
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -25,4 +27,4 @@ class Command(BaseCommand):
             raise CommandError(_("Give --plant or --catalogue."))
         with open(path, "wb") as output:
             output.write(content)
-        self.stdout.write(f"{path}: {len(content)} bytes")
+        self.stdout.write(_("%(path)s: %(size)d bytes") % {"path": path, "size": len(content)})

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from inventory import access, spreadsheets
@@ -7,13 +8,13 @@ from inventory.models import Plant
 
 
 class Command(BaseCommand):
-    help = "Load a plant's stock counts from a CSV or XLSX file, all rows or none."
+    help = _("Load a plant's stock counts from a CSV or XLSX file, all rows or none.")
 
     def add_arguments(self, parser):
-        parser.add_argument("plant", help="plant id or exact name")
-        parser.add_argument("file")
-        parser.add_argument("--create-parts", action="store_true", help="create catalogue parts for unknown numbers")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+        parser.add_argument("plant", help=_("plant id or exact name"))
+        parser.add_argument("file", help=_("CSV or XLSX file"))
+        parser.add_argument("--create-parts", action="store_true", help=_("create catalogue parts for unknown numbers"))
+        parser.add_argument("--dry-run", action="store_true", help=_("check and report, write nothing"))
 
     def handle(self, *args, **options):
         plant = plant_argument(options["plant"])
@@ -65,8 +66,17 @@ def run_import(import_function, **arguments):
     return report
 
 
+COUNT_LABELS = {
+    "rows": gettext_lazy("rows"),
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "parts_created": gettext_lazy("parts added to the catalogue"),
+}
+
+
 def summary(report) -> str:
-    counts = ", ".join(f"{name}: {value}" for name, value in report.counts.items())
+    counts = ", ".join(f"{COUNT_LABELS[name]}: {value}" for name, value in report.counts.items())
     text = (_("Dry run, nothing written. %(counts)s") if report.dry_run else _("Done. %(counts)s")) % {"counts": counts}
     if report.ignored_columns:
         text += "\n" + _("Ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)}
