@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
 from config.throttling import ScopedRateThrottle
-from exchange.api import MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
+from exchange.api import ExchangeRateViewSet, MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
 from inventory.api import (
     CapabilityViewSet,
     MaterialViewSet,
@@ -65,6 +65,7 @@ router.register("capabilities", CapabilityViewSet, basename="capability")
 router.register("requests", PartRequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("rates", ExchangeRateViewSet, basename="rate")
 
 urlpatterns = [
     # The published contract is public, like any API documentation.

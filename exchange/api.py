@@ -10,13 +10,16 @@ from rest_framework.views import APIView
 
 from config.pagination import IdCursorPagination
 from config.parsers import ParsedBodyMixin
+from config.permissions import IsAdminOrReadOnly
 from inventory import access
 
-from . import selectors, services
-from .filters import MatchFilter, NotificationFilter, PartRequestFilter
-from .models import Match, Notification, PartRequest, RequestPhoto
+from . import rates, selectors, services
+from .filters import ExchangeRateFilter, MatchFilter, NotificationFilter, PartRequestFilter
+from .models import ExchangeRate, Match, Notification, PartRequest, RequestPhoto
 from .savings import exchange_stats
 from .serializers import (
+    DeclineSerializer,
+    ExchangeRateSerializer,
     MatchOfferSerializer,
     MatchSerializer,
     NoteSerializer,
@@ -169,7 +172,7 @@ class MatchViewSet(
     accept = match_action(services.match_accept)
     ship = match_action(services.match_ship, NoteSerializer)
     fulfil = match_action(services.match_fulfil)
-    decline = match_action(services.match_decline, NoteSerializer)
+    decline = match_action(services.match_decline, DeclineSerializer)
     cancel = match_action(services.match_cancel, NoteSerializer)
 
 
@@ -206,3 +209,24 @@ class StatsView(APIView):
     @extend_schema(responses=StatsSerializer)
     def get(self, request):
         return Response(StatsSerializer(exchange_stats()).data)
+
+
+class LatestFirstPagination(IdCursorPagination):
+    ordering = ("-date", "-id")
+
+
+class ExchangeRateViewSet(
+    ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Bolívares per dollar, day by day: every member reads them, administrators enter them."""
+
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = ExchangeRateFilter
+    pagination_class = LatestFirstPagination
+
+    def perform_create(self, serializer):
+        serializer.instance = rates.exchange_rate_save(
+            exchange_rate=ExchangeRate(**serializer.validated_data), user=self.request.user
+        )

@@ -1,8 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from inventory.filters import IdFilter, TextFilter
 
-from .models import Criticality, Match, Notification, PartRequest
+from . import rates
+from .models import Criticality, ExchangeRate, Match, Notification, PartRequest
 
 
 class PartRequestFilter(filters.FilterSet):
@@ -36,3 +38,18 @@ class NotificationFilter(filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "plant", "kind"]
+
+
+class ExchangeRateFilter(filters.FilterSet):
+    date = filters.DateFilter(
+        method="in_force_on", label=_("The rate in force that day: its own, or the latest before.")
+    )
+    source = filters.ChoiceFilter(choices=ExchangeRate.Source.choices)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["date", "source"]
+
+    def in_force_on(self, queryset, name, value):
+        in_force = rates.exchange_rate_in_force(day=value)
+        return queryset.filter(pk=in_force.pk) if in_force else queryset.none()

@@ -105,7 +105,9 @@ EVENTS = {
     ),
     "declined": (
         [approve],
-        lambda world: services.match_decline(match=world["match"], user=world["requester"], note="Muy caro"),
+        lambda world: services.match_decline(
+            match=world["match"], user=world["requester"], reason="price", note="Muy caro"
+        ),
         "source_user",
         "Maquinarias Barinas declined Tornería Lara as a source for request #{request} (Rodamiento 6205).",
         "Maquinarias Barinas declinó a Tornería Lara como fuente para la solicitud #{request} (Rodamiento 6205).",

@@ -32,7 +32,7 @@ def test_each_side_sees_its_own_next_step_on_a_match(admin_user, plant, member, 
 
     # approved and quoted: the requester accepts
     exchange_services.match_approve(match=match, user=admin_user)
-    exchange_services.match_quote(match=match, user=other_member, price="100", currency="VES", lead_time_days=3)
+    exchange_services.match_quote(match=match, user=other_member, price="100", currency="USD", lead_time_days=3)
     assert "Aceptar o rechazar:" in home_of(requester)
     assert f"/matches/{match.pk}/" not in home_of(source)
 
