@@ -68,7 +68,7 @@ def usd_by_month_svg(months: list[MonthBars]) -> str:
                     colour,
                     month.label,
                     name,
-                    value,
+                    f"{value:,.2f}",
                 )
             )
     shapes = format_html_join(

@@ -367,6 +367,16 @@ CASES = [
         None,
     ),
     ("stats", "get", lambda w: "/api/stats/", None, None, readable(), None),
+    ("rates-list", "get", lambda w: "/api/rates/", None, None, readable(), lambda w, role: [w.rate.pk]),
+    (
+        "rates-create",
+        "post",
+        lambda w: "/api/rates/",
+        lambda w: {"date": "2026-11-27", "rate": "245.67", "source": "bcv"},
+        None,
+        expect(403, 403, 403, 403, 201, 201),
+        None,
+    ),
 ]
 
 

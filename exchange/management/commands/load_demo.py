@@ -9,12 +9,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from exchange import rates
 from exchange import services as exchange_services
-from exchange.models import PartRequest
+from exchange.models import ExchangeRate, PartRequest
 from inventory import access, reference
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Plant, StockItem
 from inventory.selectors import part_find_by_number
+
+DEMO_RATE_VES_PER_USD = Decimal("245.67")
 
 DEMO_USERS = [
     # username, password, staff, plant, role
@@ -241,10 +244,21 @@ class Command(BaseCommand):
             self._stock(users["admin"])
             self._capabilities()
             self._shortages(users)
+            self._exchange_rate()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (username / password):"))
         for username, password, is_staff, plant, role in DEMO_USERS:
             who = "administrator" if is_staff else f"{role} of {plant}"
             self.stdout.write(f"  {username} / {password}  ({who})")
+
+    def _exchange_rate(self):
+        # Quotes in bolívares need a rate of their day or before; the demo's is a plausible one, not the BCV's.
+        if rates.exchange_rate_in_force(day=timezone.localdate()) is None:
+            rates.exchange_rate_save(
+                exchange_rate=ExchangeRate(
+                    date=timezone.localdate(), rate=DEMO_RATE_VES_PER_USD, source=ExchangeRate.Source.MANUAL
+                ),
+                user=access.SYSTEM,
+            )
 
     def _users(self):
         users = {}
