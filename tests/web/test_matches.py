@@ -200,7 +200,7 @@ def test_a_quote_in_bolivares_shows_its_dollars_and_the_rate_it_was_converted_at
 
     page = " ".join(other_client.get(f"/matches/{match.pk}/").content.decode().split())
 
-    assert "<dt>En dólares</dt><dd>2,00 USD a 245,5 Bs por dólar, la tasa del día de la cotización</dd>" in page
+    assert "<dt>En dólares</dt><dd>2,00 USD a 245,5000 Bs por dólar, la tasa del día de la cotización</dd>" in page
 
 
 def test_actions_sent_from_the_shortage_page_return_to_it_but_never_to_another_site(member_client, quoted):
@@ -307,7 +307,7 @@ def test_a_quote_in_bolivares_before_any_rate_is_a_form_error_at_the_currency(ma
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'href="#match{match.pk}_currency"' in page
+    assert f'href="#match{match.pk}_currency_0"' in page
     match.refresh_from_db()
     assert not match.is_quoted
 
