@@ -83,8 +83,11 @@ class World:
 
 def seed_world(scarce_items, units):
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
     from knox.models import AuthToken
 
+    from exchange import rates
+    from exchange.models import ExchangeRate
     from inventory import access
     from inventory import services as inventory_services
     from inventory.models import Plant
@@ -102,6 +105,9 @@ def seed_world(scarce_items, units):
         return Actor(user.username, AuthToken.objects.create(user=user)[1], plant.pk if plant else None)
 
     admin = actor("admin", is_staff=True)
+    # The clients quote in bolívares: they convert at the rate in force.
+    if rates.exchange_rate_in_force(day=timezone.localdate()) is None:
+        rates.exchange_rate_save(exchange_rate=ExchangeRate(date=timezone.localdate(), rate=300), user=system)
     parts = [
         inventory_services.part_create(
             name=f"Load bearing {run}-{index}",

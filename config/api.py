@@ -11,7 +11,14 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
 from config.throttling import ScopedRateThrottle
-from exchange.api import ClearanceViewSet, MatchViewSet, NotificationViewSet, PartRequestViewSet, StatsView
+from exchange.api import (
+    ClearanceViewSet,
+    ExchangeRateViewSet,
+    MatchViewSet,
+    NotificationViewSet,
+    PartRequestViewSet,
+    StatsView,
+)
 from inventory.api import (
     CapabilityViewSet,
     InterchangeViewSet,
@@ -72,6 +79,7 @@ router.register("requests", PartRequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("clearances", ClearanceViewSet, basename="clearance")
+router.register("rates", ExchangeRateViewSet, basename="rate")
 
 urlpatterns = [
     # The published contract is public, like any API documentation.

@@ -33,8 +33,8 @@ from inventory.admin import (
 from inventory.errors import ConflictError
 from inventory.models import Part
 
-from . import catalogue, dashboard, engine, selectors, services, urgency
-from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
+from . import catalogue, dashboard, engine, rates, selectors, services, urgency
+from .models import ExchangeRate, Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
 from .transitions import TRANSITIONS
 
 SERVICE_REFUSALS = (ConflictError, PermissionDenied, ValidationError)
@@ -194,8 +194,15 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "request_photos",
         "quote",
         "quoted_at",
+        "quote_rate",
+        "quote_price_usd",
         "usd_avoided",
+        "usd_domestic_cost",
+        "usd_net",
+        "days_gained",
         "reject_reason",
+        "decline_reason",
+        "decline_note",
         "ship_note",
         "quantity_shipped",
         "quantity_received",
@@ -207,7 +214,15 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated_at",
         "fulfilled_at",
     ]
-    readonly_fields = ["request_link", "source_link", "explanation_table", "request_photos", "quote", "in_transit"]
+    readonly_fields = [
+        "request_link",
+        "source_link",
+        "explanation_table",
+        "request_photos",
+        "quote",
+        "in_transit",
+        "usd_net",
+    ]
 
     class Media:
         css = {"all": ["exchange/admin.css"]}
@@ -362,6 +377,10 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return quote_text(match)
 
     # Change page
+
+    @admin.display(description=_("net saving (USD)"))
+    def usd_net(self, match):
+        return "—" if match.usd_net is None else formats.number_format(match.usd_net, 2, force_grouping=True)
 
     @admin.display(description=_("request"))
     def request_link(self, match):
@@ -702,6 +721,18 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = ["at", "user", "plant", "kind", "request", "match", "text", "details", "read_at"]
     readonly_fields = fields
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    list_display = ["date", "rate", "currency", "source", "created_by"]
+    list_filter = ["source", "currency"]
+    date_hierarchy = "date"
+    fields = ["date", "currency", "rate", "source", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        rates.exchange_rate_save(exchange_rate=obj, user=request.user)
 
 
 # Registered from their own module; imported here, where the admin looks for this app's classes.

@@ -10,14 +10,17 @@ from rest_framework.views import APIView
 
 from config.pagination import IdCursorPagination
 from config.parsers import ParsedBodyMixin
+from config.permissions import IsAdminOrReadOnly
 from inventory import access
 
-from . import clearances, selectors, services, transparency
-from .filters import ClearanceFilter, MatchFilter, NotificationFilter, PartRequestFilter
-from .models import Match, Notification, PartRequest, RequestPhoto
+from . import clearances, rates, selectors, services, transparency
+from .filters import ClearanceFilter, ExchangeRateFilter, MatchFilter, NotificationFilter, PartRequestFilter
+from .models import ExchangeRate, Match, Notification, PartRequest, RequestPhoto
 from .savings import exchange_stats
 from .serializers import (
     ClearanceSerializer,
+    DeclineSerializer,
+    ExchangeRateSerializer,
     FulfilSerializer,
     MatchOfferSerializer,
     MatchSerializer,
@@ -196,7 +199,7 @@ class MatchViewSet(
     ship = match_action(services.match_ship, NoteSerializer)
     fulfil = match_action(services.match_fulfil, FulfilSerializer)
     resolve = match_action(services.match_resolve, ResolveSerializer)
-    decline = match_action(services.match_decline, NoteSerializer)
+    decline = match_action(services.match_decline, DeclineSerializer)
     cancel = match_action(services.match_cancel, NoteSerializer)
 
 
@@ -257,3 +260,24 @@ class StatsView(APIView):
     @extend_schema(responses=StatsSerializer)
     def get(self, request):
         return Response(StatsSerializer(exchange_stats()).data)
+
+
+class LatestFirstPagination(IdCursorPagination):
+    ordering = ("-date", "-id")
+
+
+class ExchangeRateViewSet(
+    ParsedBodyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Bolívares per dollar, day by day: every member reads them, administrators enter them."""
+
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = ExchangeRateFilter
+    pagination_class = LatestFirstPagination
+
+    def perform_create(self, serializer):
+        serializer.instance = rates.exchange_rate_save(
+            exchange_rate=ExchangeRate(**serializer.validated_data), user=self.request.user
+        )

@@ -39,11 +39,13 @@ def months_after(day: date, months: int) -> date:
 
 
 def outcome_reason(match: Match) -> str:
-    """Why the source came to its present status: the note of the change that brought it there.
+    """Why the source came to its present status.
 
-    A rejection's note is the administrator's reason; a decline's, the reason the requester gave. Load the
-    match's history with it (prefetch_related("history")).
+    A decline's is the reason the requester chose, with its note; a rejection's, the note of the
+    administrator's change. Load the match's history with it (prefetch_related("history")).
     """
+    if match.status == Match.Status.DECLINED and match.decline_reason:
+        return " — ".join(part for part in (str(match.get_decline_reason_display()), match.decline_note) if part)
     changes = [change for change in match.history.all() if change.to_status == match.status]
     return changes[-1].note.strip() if changes else ""
 

@@ -24,9 +24,14 @@ CHART_MARGIN_TOP = 20
 
 
 @dataclass(frozen=True)
-class Bar:
+class MonthBars:
     label: str
-    value: Decimal
+    gross: Decimal
+    net: Decimal
+
+
+GROSS_COLOUR = "#417690"
+NET_COLOUR = "#70bf2b"
 
 
 def _coordinate(value) -> str:
@@ -34,49 +39,82 @@ def _coordinate(value) -> str:
     return f"{value:.1f}"
 
 
-def usd_by_month_svg(bars: list[Bar]) -> str:
-    """A bar chart of USD avoided per month, as an accessible SVG element."""
-    title = _("USD avoided by month")
-    if not bars:
+def usd_by_month_svg(months: list[MonthBars]) -> str:
+    """Bars of the USD avoided (gross) and the net saving per month, as an accessible SVG element.
+
+    A month whose domestic cost exceeded the import it replaced has a net bar below the zero line.
+    """
+    title = _("USD avoided and net saving by month")
+    if not months:
         return format_html('<p class="help">{}</p>', _("Nothing fulfilled yet."))
     plot_width = CHART_WIDTH - CHART_MARGIN_LEFT - 10
     plot_height = CHART_HEIGHT - CHART_MARGIN_TOP - CHART_MARGIN_BOTTOM
-    highest = max(bar.value for bar in bars) or Decimal(1)
-    slot = plot_width / len(bars)
-    baseline = CHART_MARGIN_TOP + plot_height
+    highest = max(max(month.gross, month.net) for month in months)
+    lowest = min(Decimal(0), *(month.net for month in months))
+    span = (highest - lowest) or Decimal(1)
+    slot = plot_width / len(months)
+    zero_y = CHART_MARGIN_TOP + float(highest / span) * plot_height
     bar_rows = []
-    for index, bar in enumerate(bars):
-        height = float(bar.value / highest) * plot_height
-        x = CHART_MARGIN_LEFT + index * slot + slot * 0.15
-        bar_rows.append(
-            (
-                *map(_coordinate, (x, baseline - height, slot * 0.7, height)),
-                bar.label,
-                number_format(bar.value, 2, force_grouping=True),
-                *map(_coordinate, (x + slot * 0.35, baseline + 16)),
-                bar.label,
+    for index, month in enumerate(months):
+        left = CHART_MARGIN_LEFT + index * slot + slot * 0.1
+        for offset, value, colour, name in (
+            (0, month.gross, GROSS_COLOUR, _("gross")),
+            (slot * 0.4, month.net, NET_COLOUR, _("net")),
+        ):
+            height = float(abs(value) / span) * plot_height
+            top = zero_y - height if value >= 0 else zero_y
+            bar_rows.append(
+                (
+                    *map(_coordinate, (left + offset, top, slot * 0.38, height)),
+                    colour,
+                    month.label,
+                    name,
+                    number_format(value, 2, force_grouping=True),
+                )
             )
-        )
     shapes = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690"><title>{}: {} USD</title></rect>'
-        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} ({}): {} USD</title></rect>',
         bar_rows,
     )
+    labels = format_html_join(
+        "",
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+        (
+            (
+                _coordinate(CHART_MARGIN_LEFT + index * slot + slot * 0.5),
+                _coordinate(CHART_HEIGHT - CHART_MARGIN_BOTTOM + 16),
+                month.label,
+            )
+            for index, month in enumerate(months)
+        ),
+    )
     axis = format_html(
-        '<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#666"/>'
+        '<line x1="{left}" y1="{zero}" x2="{right}" y2="{zero}" stroke="#666"/>'
         '<text x="{label_x}" y="{top_y}" font-size="11" text-anchor="end">{top}</text>'
-        '<text x="{label_x}" y="{base}" font-size="11" text-anchor="end">0</text>',
+        '<text x="{label_x}" y="{zero}" font-size="11" text-anchor="end">0</text>'
+        '<rect x="{legend_x}" y="4" width="10" height="10" fill="{gross_colour}"/>'
+        '<text x="{legend_text_x}" y="13" font-size="11">{gross}</text>'
+        '<rect x="{legend_net_x}" y="4" width="10" height="10" fill="{net_colour}"/>'
+        '<text x="{legend_net_text_x}" y="13" font-size="11">{net}</text>',
         left=CHART_MARGIN_LEFT,
         right=CHART_WIDTH - 10,
-        base=baseline,
+        zero=_coordinate(zero_y),
         label_x=CHART_MARGIN_LEFT - 6,
         top_y=CHART_MARGIN_TOP + 4,
         top=number_format(highest, 0, force_grouping=True),
+        legend_x=CHART_MARGIN_LEFT,
+        legend_text_x=CHART_MARGIN_LEFT + 14,
+        legend_net_x=CHART_MARGIN_LEFT + 160,
+        legend_net_text_x=CHART_MARGIN_LEFT + 174,
+        gross_colour=GROSS_COLOUR,
+        net_colour=NET_COLOUR,
+        gross=_("USD avoided (gross)"),
+        net=_("Net saving"),
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="usd-by-month-title" '
-        'viewBox="0 0 {} {}" width="{}" height="{}"><title id="usd-by-month-title">{}</title>{}{}</svg>',
+        'viewBox="0 0 {} {}" width="{}" height="{}"><title id="usd-by-month-title">{}</title>{}{}{}</svg>',
         CHART_WIDTH,
         CHART_HEIGHT,
         CHART_WIDTH,
@@ -84,13 +122,14 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
         title,
         axis,
         shapes,
+        labels,
     )
 
 
 def dashboard_context() -> dict:
     summary = savings.savings_summary()
     awaiting = selectors.proposals_awaiting_review()
-    by_month = [Bar(row["month"], row["usd_avoided"]) for row in summary["usd_avoided_by_month"]]
+    by_month = [MonthBars(row["month"], row["usd_avoided"], row["usd_net"]) for row in summary["usd_avoided_by_month"]]
     return {
         "open_by_criticality": [
             (Criticality(criticality).label, count)
@@ -100,6 +139,9 @@ def dashboard_context() -> dict:
         "proposals_awaiting_review": awaiting["count"],
         "oldest_proposal_at": awaiting["oldest"],
         "usd_avoided_total": summary["usd_avoided_total"],
+        "usd_domestic_cost_total": summary["usd_domestic_cost_total"],
+        "usd_net_total": summary["usd_net_total"],
+        "days_gained_average": summary["days_gained_average"],
         "usd_avoided_by_month": summary["usd_avoided_by_month"],
         "usd_by_month_chart": usd_by_month_svg(by_month),
         "states_with_most_open_requests": selectors.states_with_most_open_requests(),

@@ -3,7 +3,8 @@ from django_filters import rest_framework as filters
 
 from inventory.filters import IdFilter, TextFilter
 
-from .models import Clearance, Criticality, Match, Notification, PartRequest
+from . import rates
+from .models import Clearance, Criticality, ExchangeRate, Match, Notification, PartRequest
 from .selectors import matches_with_discrepancy
 
 
@@ -56,3 +57,18 @@ class ClearanceFilter(filters.FilterSet):
     class Meta:
         model = Clearance
         fields = ["request", "status", "serial"]
+
+
+class ExchangeRateFilter(filters.FilterSet):
+    date = filters.DateFilter(
+        method="in_force_on", label=_("The rate in force that day: its own, or the latest before.")
+    )
+    source = filters.ChoiceFilter(choices=ExchangeRate.Source.choices)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["date", "source"]
+
+    def in_force_on(self, queryset, name, value):
+        in_force = rates.exchange_rate_in_force(day=value)
+        return queryset.filter(pk=in_force.pk) if in_force else queryset.none()

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -155,6 +157,62 @@ class PartRequest(models.Model):
         return self.downtime_usd_per_day * days
 
 
+class DeclineReason(models.TextChoices):
+    PRICE = "price", _("Price")
+    LEAD_TIME = "lead_time", _("Lead time")
+    QUALITY = "quality", _("Quality")
+    DISTANCE = "distance", _("Distance")
+    OTHER = "other", _("Other")
+
+
+# Bolívares per dollar: the Central Bank publishes eight decimals.
+RATE_MAX_DIGITS = 20
+RATE_DECIMAL_PLACES = 8
+
+
+class ExchangeRate(models.Model):
+    """The bolívares one dollar cost on a day: one rate per day and currency, so that a day has one answer."""
+
+    class Currency(models.TextChoices):
+        VES = "VES", _("Bolívares (VES)")
+
+    class Source(models.TextChoices):
+        BCV = "bcv", _("Central Bank of Venezuela (BCV)")
+        MANUAL = "manual", _("Entered by hand")
+
+    date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.VES)
+    rate = models.DecimalField(
+        _("rate (per USD)"),
+        max_digits=RATE_MAX_DIGITS,
+        decimal_places=RATE_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.BCV)
+    # Null for rates loaded by the operator's command (access.SYSTEM); a person who entered one is kept.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_one_per_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.rate} {self.currency}/USD"
+
+
 class Match(models.Model):
     class Source(models.TextChoices):
         STOCK = "stock", _("Stock")
@@ -213,6 +271,18 @@ class Match(models.Model):
     quote_currency = models.CharField(_("quote currency"), max_length=3, choices=Currency.choices, blank=True)
     quote_lead_time_days = models.PositiveIntegerField(_("quoted lead time (days)"), null=True, blank=True)
     quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    # A quote in bolívares keeps the rate it was converted at: newer rates change no figure already given.
+    quote_rate = models.DecimalField(
+        _("exchange rate used (VES per USD)"),
+        max_digits=RATE_MAX_DIGITS,
+        decimal_places=RATE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    quote_price_usd = models.DecimalField(
+        _("quoted price (USD)"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
     usd_avoided = models.DecimalField(
         _("USD avoided"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -223,7 +293,16 @@ class Match(models.Model):
     # Units shipped and never received, as an administrator resolved them.
     quantity_lost = models.PositiveIntegerField(_("units lost in transit"), default=0, editable=False)
     quantity_returned = models.PositiveIntegerField(_("units returned to the source"), default=0, editable=False)
+    # The domestic side of the saving, in dollars, for the units received; null when the quote has no USD price.
+    usd_domestic_cost = models.DecimalField(
+        _("domestic cost (USD)"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    days_gained = models.IntegerField(_("days gained"), null=True, blank=True, editable=False)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True, editable=False
+    )
+    decline_note = models.TextField(_("note on declining"), blank=True, editable=False)
     ship_note = models.TextField(_("shipping note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -259,6 +338,13 @@ class Match(models.Model):
                 condition=Q(quantity_shipped__gte=F("quantity_received") + F("quantity_lost") + F("quantity_returned")),
                 name="match_receipt_within_shipped",
             ),
+            models.CheckConstraint(
+                condition=Q(quote_rate__isnull=True) | Q(quote_rate__gt=0), name="match_rate_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_price_usd__isnull=True) | Q(quote_price_usd__gte=0),
+                name="match_quote_usd_not_negative",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="match_status_created_idx"),
@@ -289,6 +375,13 @@ class Match(models.Model):
     @property
     def has_discrepancy(self):
         return self.status != self.Status.SHIPPED and self.quantity_in_transit > 0
+
+    @property
+    def usd_net(self):
+        """Dollars saved net of what the domestic source cost; None while either side is unknown."""
+        if self.usd_avoided is None or self.usd_domestic_cost is None:
+            return None
+        return self.usd_avoided - self.usd_domestic_cost
 
 
 class MatchStatusChange(models.Model):
@@ -443,6 +536,12 @@ class Notification(models.Model):
                 count,
             ) % {**facts, "count": count}
         sentence = NOTIFICATION_SENTENCES[self.kind]() % facts
+        if reason := self.details.get("reason"):
+            # Why a requester declined a source: the source reads it in its own language.
+            sentence = gettext("%(sentence)s Reason: %(reason)s.") % {
+                "sentence": sentence,
+                "reason": DeclineReason(reason).label,
+            }
         if note := self.details.get("note"):
             # The reason given with a rejection, decline or cancellation, or the carrier of a shipment.
             return gettext("%(sentence)s Note: %(note)s") % {"sentence": sentence, "note": note}

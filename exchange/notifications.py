@@ -139,13 +139,16 @@ def match_event_send(*, match_id: int, event: str, actor_id: int | None, history
     if event in EVENTS_WITH_NOTE:
         note = MatchStatusChange.objects.filter(pk=history_id).values_list("note", flat=True).first() or ""
     recipients = match_event_members(match, actor_id)
+    details = {"note": note} if note else {}
+    if event == "declined" and match.decline_reason:
+        details["reason"] = match.decline_reason
     _notify_members(
         recipients,
         kind=Notification.Kind(event),
         request_id=match.request_id,
         match_id=match.pk,
         event_key=f"match-change:{history_id}",
-        details={"note": note} if note else None,
+        details=details,
     )
     actor_plants = _actor_plant_ids(match, actor_id)
     by_language = {}
@@ -185,6 +188,9 @@ def _match_event_email(match: Match, event: str, note: str, actor_plants: set[in
         "days": match.quote_lead_time_days or 0,
     }
     subject = EVENT_SUBJECTS[event]() % facts
+    if event == "declined" and match.decline_reason:
+        reason = match.get_decline_reason_display()
+        note = f"{reason} — {note}" if note else str(reason)
     body = render_to_string(
         "exchange/email/match_event.txt",
         {

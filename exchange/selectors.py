@@ -27,6 +27,7 @@ from inventory.models import Capability, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import interchangeable_parts, part_ids_by_numbers
 
+from . import savings
 from .engine.rules import (
     IT_GRADE_NOT_REACHED,
     NO_UNITS,
@@ -287,14 +288,12 @@ def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[Pa
 
 
 def plant_figures(plant_id: int) -> dict:
-    """The plant's shortages open and served, and the dollars its fulfilled matches kept from imports."""
+    """The plant's shortages open and served, and what its fulfilled matches saved (exchange.savings)."""
     requests = PartRequest.objects.filter(plant_id=plant_id).aggregate(
-        # Distinct: the join to the matches repeats each request once per match.
-        open=Count("id", distinct=True, filter=Q(status=PartRequest.Status.OPEN)),
-        fulfilled=Count("id", distinct=True, filter=Q(status=PartRequest.Status.FULFILLED)),
-        usd_avoided=Sum("matches__usd_avoided", filter=Q(matches__status=Match.Status.FULFILLED)),
+        open=Count("id", filter=Q(status=PartRequest.Status.OPEN)),
+        fulfilled=Count("id", filter=Q(status=PartRequest.Status.FULFILLED)),
     )
-    return {**requests, "usd_avoided": requests["usd_avoided"] or 0}
+    return {**requests, **savings.savings_totals(savings.fulfilled_matches(plant_id=plant_id))}
 
 
 def match_ids_visible_to(user, match_ids) -> set[int]:

@@ -19,7 +19,17 @@ from inventory.serializers import (
     processes_field,
 )
 
-from .models import Clearance, Match, Notification, PartRequest, RequestPhoto
+from .models import (
+    RATE_DECIMAL_PLACES,
+    RATE_MAX_DIGITS,
+    Clearance,
+    DeclineReason,
+    ExchangeRate,
+    Match,
+    Notification,
+    PartRequest,
+    RequestPhoto,
+)
 
 MAX_QUOTE_PRICE = Decimal("999999999999.99")
 
@@ -120,6 +130,18 @@ class QuoteSerializer(serializers.Serializer):
     lead_time_days = strict.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
 
 
+class QuoteShownSerializer(QuoteSerializer):
+    rate = strict.DecimalField(
+        max_digits=RATE_MAX_DIGITS,
+        decimal_places=RATE_DECIMAL_PLACES,
+        allow_null=True,
+        help_text=_("Bolívares per dollar the quote was converted at; null for a quote in USD."),
+    )
+    price_usd = strict.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text=_("Null for bolívares left unconverted.")
+    )
+
+
 class QuoteInputSerializer(QuoteSerializer):
     quantity = strict.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True)
 
@@ -136,6 +158,8 @@ class MatchSerializer(strict.ModelSerializer):
         ),
     )
     explanation = serializers.SerializerMethodField()
+    decline_reason = serializers.ChoiceField(choices=DeclineReason.choices, allow_blank=True, read_only=True)
+    usd_net = strict.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
 
     class Meta:
         model = Match
@@ -163,8 +187,15 @@ class MatchSerializer(strict.ModelSerializer):
             "quantity_lost",
             "quantity_returned",
             "received_into_stock",
+            "quote_rate",
+            "quote_price_usd",
             "usd_avoided",
+            "usd_domestic_cost",
+            "usd_net",
+            "days_gained",
             "reject_reason",
+            "decline_reason",
+            "decline_note",
             "ship_note",
             "created_at",
             "updated_at",
@@ -183,12 +214,18 @@ class MatchSerializer(strict.ModelSerializer):
     def get_explanation(self, match):
         return {**(match.explanation or {}), "summary": match.summary}
 
-    @extend_schema_field(QuoteSerializer(allow_null=True))
+    @extend_schema_field(QuoteShownSerializer(allow_null=True))
     def get_quote(self, match):
         if not match.is_quoted:
             return None
-        return QuoteSerializer(
-            {"price": match.quote_price, "currency": match.quote_currency, "lead_time_days": match.quote_lead_time_days}
+        return QuoteShownSerializer(
+            {
+                "price": match.quote_price,
+                "currency": match.quote_currency,
+                "lead_time_days": match.quote_lead_time_days,
+                "rate": match.quote_rate,
+                "price_usd": match.quote_price_usd,
+            }
         ).data
 
 
@@ -245,6 +282,16 @@ class ClearanceSerializer(strict.ModelSerializer):
         read_only_fields = fields
 
 
+class DeclineSerializer(NoteSerializer):
+    reason = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=_("Required of the requester declining a quoted or approved source."),
+    )
+
+
 def usd_field():
     return strict.DecimalField(max_digits=16, decimal_places=2)
 
@@ -252,15 +299,20 @@ def usd_field():
 class UsdByKeySerializer(serializers.Serializer):
     key = serializers.CharField()
     usd_avoided = usd_field()
+    usd_net = usd_field()
 
 
 class UsdByMonthSerializer(serializers.Serializer):
     month = serializers.CharField()
     usd_avoided = usd_field()
+    usd_net = usd_field()
 
 
 class StatsSerializer(serializers.Serializer):
     usd_avoided_total = usd_field()
+    usd_domestic_cost_total = usd_field()
+    usd_net_total = usd_field()
+    days_gained_average = serializers.FloatField(allow_null=True)
     requests_open = strict.IntegerField()
     requests_fulfilled = strict.IntegerField()
     requests_cleared = strict.IntegerField()
@@ -282,3 +334,16 @@ class NotificationSerializer(strict.ModelSerializer):
 
 class NotificationsReadAllSerializer(serializers.Serializer):
     plant = strict.IntegerField(min_value=1, required=False, help_text=_("Only this plant's notifications."))
+
+
+class ExchangeRateSerializer(strict.ModelSerializer):
+    rate = strict.DecimalField(
+        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, min_value=Decimal("0.00000001")
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "date", "currency", "rate", "source", "created_by", "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        # A second rate for a day is refused by the service, naming `date`.
+        validators = []

@@ -23,10 +23,18 @@ from inventory import services as inventory_services
 from inventory.models import Capability, Part, Plant, StockItem
 from inventory.selectors import interchangeable_parts, part_find_by_number
 
-from . import engine, photos, selectors
+from . import engine, money, photos, rates, savings, selectors
 from .engine.rules import great_circle_km
 from .errors import TransitionNotAllowed
-from .models import Match, MatchStatusChange, Notification, PartRequest, RequestPhoto, RequestStatusChange
+from .models import (
+    DeclineReason,
+    Match,
+    MatchStatusChange,
+    Notification,
+    PartRequest,
+    RequestPhoto,
+    RequestStatusChange,
+)
 from .transitions import ACTION_LABELS, OPEN_STATUSES, QUOTABLE, RESERVING_STATUSES, TRANSITIONS
 
 SPEC_FIELDS = ("material", "diameter_mm", "length_mm", "weight_kg", "it_grade")
@@ -313,6 +321,7 @@ def _apply_quote(match, *, price, currency, lead_time_days, quantity):
             errors["quantity"] = [_("The stock item holds fewer units available.")]
     if errors:
         raise ValidationError(errors)
+    match.quote_rate, match.quote_price_usd = _quote_in_usd(Decimal(price), currency)
     match.quote_price = Decimal(price)
     match.quote_currency = currency
     match.quote_lead_time_days = lead_time_days
@@ -321,6 +330,20 @@ def _apply_quote(match, *, price, currency, lead_time_days, quantity):
     match.quoted_at = timezone.now()
     if quantity is not None:
         match.quantity = quantity
+
+
+def _quote_in_usd(price: Decimal, currency: str) -> tuple[Decimal | None, Decimal | None]:
+    """The rate a quote is converted at, and its price in dollars, on the day it is given (SPEC "Money")."""
+    if currency == Match.Currency.USD:
+        return None, price
+    exchange_rate = rates.exchange_rate_in_force(day=timezone.localdate())
+    if exchange_rate is not None:
+        return exchange_rate.rate, money.ves_to_usd(price, exchange_rate.rate)
+    if settings.ALLOW_UNCONVERTED_VES_QUOTES:
+        return None, None
+    raise ValidationError(
+        {"currency": [_("No exchange rate is entered for today or before: quote in USD, or ask an administrator.")]}
+    )
 
 
 @transaction.atomic
@@ -430,10 +453,15 @@ def match_fulfil(*, match: Match, user, quantity: int | None = None, into_stock:
     part_request = match.request
     part_request.quantity_fulfilled = min(part_request.quantity, part_request.quantity_fulfilled + received)
     part_request.save(update_fields=["quantity_fulfilled", "updated_at"])
-    price = part_request.import_price_usd
-    match.usd_avoided = None if price is None else (price * received).quantize(Decimal("0.01"))
+    savings.match_savings_record(match, units_received=received)
     match.save(
-        update_fields=["quantity_shipped", "quantity_received", "received_into_stock", "usd_avoided", "updated_at"]
+        update_fields=[
+            "quantity_shipped",
+            "quantity_received",
+            "received_into_stock",
+            *savings.RECORDED_FIELDS,
+            "updated_at",
+        ]
     )
     if part_request.quantity_fulfilled >= part_request.quantity:
         _close_served_request(part_request, user)
@@ -524,10 +552,19 @@ def _close_served_request(part_request, user):
 
 
 @transaction.atomic
-def match_decline(*, match: Match, user, note: str = "") -> Match:
+def match_decline(*, match: Match, user, reason: str = "", note: str = "") -> Match:
+    """Either side declines a source; the requester turning down a quoted or approved one says why."""
     access.require_keeps_records_of_plant(user, match.request.plant_id, match.source_plant_id)
     match = _lock_match(match)
-    _transition(match, "decline", user, note)
+    if reason and reason not in DeclineReason.values:
+        raise ValidationError({"reason": [_("Choose price, lead_time, quality, distance or other.")]})
+    # Other plants read this decision: a domestic source turned down for no stated reason tells them nothing.
+    weighed = match.status == Match.Status.APPROVED or (match.status == Match.Status.PROPOSED and match.is_quoted)
+    if not reason and weighed and access.acts_for_plant(user, match.request.plant_id):
+        raise ValidationError({"reason": [_("Say why you decline this source.")]})
+    match.decline_reason = reason
+    match.decline_note = (note or "").strip()
+    _transition(match, "decline", user, match.decline_note)
     _notify(match, "declined", user)
     return match
 

@@ -145,7 +145,7 @@ def match_walk(match, status, *, admin=None, source_user=None, requester=None, q
     """Take a proposed match to ``status`` through exchange.services, each step by the party allowed to take it."""
     source_user = source_user or member_of(match.source_plant)
     requester = requester or member_of(match.request.plant)
-    quote = quote or {"price": Decimal("100"), "currency": "VES", "lead_time_days": 3}
+    quote = quote or {"price": Decimal("100"), "currency": "USD", "lead_time_days": 3}
     steps = {
         "approve": lambda: exchange_services.match_approve(
             match=match, user=admin or UserFactory(is_staff=True, is_superuser=True)
@@ -157,7 +157,7 @@ def match_walk(match, status, *, admin=None, source_user=None, requester=None, q
         "accept": lambda: exchange_services.match_accept(match=match, user=requester),
         "ship": lambda: exchange_services.match_ship(match=match, user=source_user, note="MRW 123"),
         "fulfil": lambda: exchange_services.match_fulfil(match=match, user=requester),
-        "decline": lambda: exchange_services.match_decline(match=match, user=requester),
+        "decline": lambda: exchange_services.match_decline(match=match, user=requester, reason="price"),
         "cancel": lambda: exchange_services.match_cancel(match=match, user=requester),
     }
     for step in STEPS_TO[status]:

@@ -8,17 +8,20 @@ in stock, and the engine has proposed that stock (``match``). A machine shop
 member (``admin``), one who is a member of the requesting plant
 (``admin_member``), and anonymous complete the cast. Everything is written
 through the services, as in real use; the tests then act as the people they
-name.
+name. The Central Bank published its rate (``rate``, 40 bolívares per dollar)
+a month ago, so quotes in bolívares convert.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from exchange import engine
+from exchange import engine, rates
 from exchange import services as exchange_services
-from exchange.models import Match, PartRequest
+from exchange.models import ExchangeRate, Match, PartRequest
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Capability, Material, Membership, Part, Plant, StockItem
@@ -59,6 +62,7 @@ class World:
     closed_request: PartRequest
     match: Match
     owner_colleague_membership: Membership
+    rate: ExchangeRate
 
     def client(self, role) -> APIClient:
         return client_for(self.users[role])
@@ -131,6 +135,9 @@ def build_world(*, units=3, quantity=2, import_price_usd=Decimal("40.00")) -> Wo
             plant=owner_plant, user=UserFactory(username="admin-member", is_staff=True, is_superuser=True)
         ).user,
     }
+    rate = rates.exchange_rate_save(
+        exchange_rate=ExchangeRate(date=timezone.localdate() - timedelta(days=30), rate=Decimal("40")), user=SYSTEM
+    )
     material = inventory_services.material_create(
         user=SYSTEM, name="AISI 1045", family="carbon_steel", designations=["C45", "1.0503"]
     )
@@ -160,6 +167,7 @@ def build_world(*, units=3, quantity=2, import_price_usd=Decimal("40.00")) -> Wo
         closed_request=PartRequest.objects.get(pk=closed_request.pk),
         match=Match.objects.get(request=request, stock_item=other_stock),
         owner_colleague_membership=colleague_membership,
+        rate=rate,
     )
 
 

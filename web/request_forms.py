@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from exchange.models import Criticality
+from exchange.models import Criticality, DeclineReason
 from inventory.processes import Process
 from inventory.selectors import material_find_by_designation
 from inventory.serializers import MAX_ENVELOPE, MAX_LEAD_TIME_DAYS, MAX_PRICE_USD, MAX_QUANTITY, MAX_TEXT
@@ -184,23 +184,11 @@ class NoteForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why do you decline this source?"),
-        choices=[
-            ("price", _("Price")),
-            ("lead_time", _("Lead time")),
-            ("quality", _("Quality")),
-            ("distance", _("Distance")),
-            ("other", _("Other")),
-        ],
+        choices=DeclineReason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Say why you decline this source.")},
     )
     note = NoteForm.base_fields["note"]
-
-    def service_note(self) -> str:
-        """The reason and the note in one text: the decline service records a note."""
-        reason = dict(self.fields["reason"].choices)[self.cleaned_data["reason"]]
-        note = self.cleaned_data["note"].strip()
-        return f"{reason}: {note}" if note else str(reason)
 
 
 class FulfilForm(forms.Form):

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Money (SPEC "Money"): a quote in bolívares is converted at the rate of its day; with no rate entered
+# yet it is refused, unless this allows keeping it in bolívares alone (it then counts in no net saving).
+ALLOW_UNCONVERTED_VES_QUOTES = env_bool("ALLOW_UNCONVERTED_VES_QUOTES", False)
+
 # Matching engine
 MATCHING_TOP_N = int(os.environ.get("MATCHING_TOP_N", "10"))
 MATCHING_WEIGHTS = {

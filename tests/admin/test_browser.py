@@ -1,10 +1,12 @@
 """The review queue in a real browser: Debian's chromium driven by Playwright against a live server."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.urls import reverse
 from django.utils import translation
 
 from exchange import services
@@ -180,3 +182,23 @@ def test_the_queue_and_a_match_page_fit_a_1280_px_screen(live_server, admin_user
     assert f"Propuesta #{stopped.pk} aprobada." in page.locator(".messagelist").inner_text()
     stopped.refresh_from_db()
     assert stopped.status == Match.Status.APPROVED
+
+
+def test_the_dashboard_charts_gross_and_net_savings_by_month(live_server, admin_user, laptop_page):
+    # given: three months of receipts, the middle one paid more at home than the import would have cost
+    for days_ago, quantity in ((70, 4), (40, 2), (5, 6)):
+        match = MatchFactory(status__admin=admin_user, request__quantity=quantity, status=Match.Status.FULFILLED)
+        Match.objects.filter(pk=match.pk).update(fulfilled_at=match.fulfilled_at - timedelta(days=days_ago))
+    page = laptop_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    # when
+    log_in(page, live_server, admin_user, reverse("admin:exchange_dashboard"))
+    page.wait_for_selector("#usd-net-total")
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-savings.png"), full_page=True)
+
+    # then: a gross and a net bar per month, one net bar below the zero line, and no sideways scroll
+    assert page.locator("svg[aria-labelledby='usd-by-month-title'] rect").count() == 2 + 2 * 3
+    assert page.locator("#usd-net-total").inner_text() == "180,00 USD"
+    dashboard = widths(page, "#content-main")
+    assert dashboard["page"] <= dashboard["window"], dashboard

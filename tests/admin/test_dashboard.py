@@ -25,6 +25,9 @@ def test_dashboard_figures_equal_the_savings_service(admin_client, admin_user):
     summary = savings.savings_summary()
     context = response.context
     assert context["usd_avoided_total"] == summary["usd_avoided_total"] == Decimal("200.00")
+    # Each source quoted 100 USD: 80 avoided less 100 paid, then 120 avoided less 100 paid.
+    assert context["usd_net_total"] == summary["usd_net_total"] == Decimal("0.00")
+    assert [row["usd_net"] for row in context["usd_avoided_by_month"]] == [Decimal("-20.00"), Decimal("20.00")]
     assert context["usd_avoided_by_month"] == summary["usd_avoided_by_month"]
     assert len(context["usd_avoided_by_month"]) == 2
     assert dict(context["open_by_criticality"]) == {"Production stopped": 1, "Degraded": 0, "Preventive": 1}
@@ -33,7 +36,9 @@ def test_dashboard_figures_equal_the_savings_service(admin_client, admin_user):
     assert "4\xa0days" in response.content.decode()
     assert context["states_with_most_open_requests"] == [{"state": "Carabobo", "count": 2}]
     page = response.content.decode()
-    assert page.count("<rect ") == 2
+    # A gross and a net bar for each of the two months, and the legend's two swatches.
+    assert page.count("<rect ") == 6
+    assert "(net): -20.00 USD</title>" in page
     assert "<script" not in page.split('id="content-main"')[1]
 
 

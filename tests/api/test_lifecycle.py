@@ -71,7 +71,13 @@ def test_a_shortage_is_matched_approved_quoted_accepted_shipped_and_received(
         f"{match_path}/quote/",
         {"price": "30.00", "currency": "USD", "lead_time_days": 2, "quantity": 2},
     ).json()
-    assert quoted["quote"] == {"price": "30.00", "currency": "USD", "lead_time_days": 2}
+    assert quoted["quote"] == {
+        "price": "30.00",
+        "currency": "USD",
+        "lead_time_days": 2,
+        "rate": None,
+        "price_usd": "30.00",
+    }
     assert quoted["quote_price"] == "30.00"
     assert post(exchange["requester"], f"{match_path}/accept/").json()["status"] == "accepted"
 
@@ -108,6 +114,8 @@ def test_a_machine_shop_offers_on_an_open_request(exchange, django_capture_on_co
     shop_client = client_for(MembershipFactory(plant=shop).user)
     capability = post(shop_client, "/api/capabilities/", {"plant": shop.pk, "process": "turning", "lead_time_days": 6})
     assert capability.status_code == 201, capability.content
+    rate = post(exchange["admin"], "/api/rates/", {"date": "2026-01-02", "rate": "300", "source": "bcv"})
+    assert rate.status_code == 201, rate.content
 
     response = post(
         shop_client,
@@ -124,7 +132,13 @@ def test_a_machine_shop_offers_on_an_open_request(exchange, django_capture_on_co
     assert response.status_code == 201, response.content
     offer = response.json()
     assert (offer["origin"], offer["source"], offer["status"]) == ("offer", "fabrication", "proposed")
-    assert offer["quote"] == {"price": "1500.00", "currency": "VES", "lead_time_days": 6}
+    assert offer["quote"] == {
+        "price": "1500.00",
+        "currency": "VES",
+        "lead_time_days": 6,
+        "rate": "300.00000000",
+        "price_usd": "5.00",
+    }
     assert offer["quantity"] == 2
     assert [row["id"] for row in shop_client.get("/api/matches/").json()["results"]] == [offer["id"]]
 

@@ -425,6 +425,16 @@ CASES = [
         expect(403, 403, 403, 403, 200, 200),
         None,
     ),
+    ("rates-list", "get", lambda w: "/api/rates/", None, None, readable(), lambda w, role: [w.rate.pk]),
+    (
+        "rates-create",
+        "post",
+        lambda w: "/api/rates/",
+        lambda w: {"date": "2026-11-27", "rate": "245.67", "source": "bcv"},
+        None,
+        expect(403, 403, 403, 403, 201, 201),
+        None,
+    ),
 ]
 
 

@@ -105,7 +105,9 @@ EVENTS = {
     ),
     "declined": (
         [approve],
-        lambda world: services.match_decline(match=world["match"], user=world["requester"], note="Muy caro"),
+        lambda world: services.match_decline(
+            match=world["match"], user=world["requester"], reason="price", note="Muy caro"
+        ),
         "source_user",
         "Maquinarias Barinas declined Tornería Lara as a source for request #{request} (Rodamiento 6205).",
         "Maquinarias Barinas declinó a Tornería Lara como fuente para la solicitud #{request} (Rodamiento 6205).",
@@ -200,7 +202,8 @@ def test_someone_who_chose_no_language_is_written_to_in_the_sites(world, setting
 @pytest.mark.parametrize(
     ("event", "note", "heading"),
     [
-        ("declined", "Muy caro", "Reason"),
+        # The reason chosen from the list comes first in the e-mail, then the note written.
+        ("declined", "Price — Muy caro", "Reason"),
         ("cancelled", "La línea arrancó", "Reason"),
         ("rejected", "Demasiado lejos", "Reason"),
         ("shipped", "Transportes Lara", "Shipping note"),
@@ -215,7 +218,7 @@ def test_the_note_given_travels_with_the_email_and_the_notification(
     notification = Notification.objects.select_related("request__part", "match__source_plant").get(
         user=told, kind=event
     )
-    assert notification.text.endswith(f" Note: {note}")
+    assert notification.text.endswith(f" Note: {note.removeprefix('Price — ')}")
 
 
 def test_an_event_without_a_note_adds_none(world, django_capture_on_commit_callbacks):

@@ -92,7 +92,7 @@ def test_a_rejection_tells_both_plants(world, django_capture_on_commit_callbacks
 
 def test_a_requesters_decline_tells_the_source_and_not_the_bystander(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.match_decline(match=world.match, user=world.users["owner"], note="Too far")
+        services.match_decline(match=world.match, user=world.users["owner"], reason="distance", note="Too far")
 
     assert told(K.DECLINED) == names(world.users["other"])
 

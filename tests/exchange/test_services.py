@@ -40,7 +40,7 @@ def act(world, action, match=None):
         "accept": lambda: services.match_accept(match=match, user=world.users["owner"]),
         "ship": lambda: services.match_ship(match=match, user=world.users["other"], note="MRW 123"),
         "fulfil": lambda: services.match_fulfil(match=match, user=world.users["owner"]),
-        "decline": lambda: services.match_decline(match=match, user=world.users["owner"]),
+        "decline": lambda: services.match_decline(match=match, user=world.users["owner"], reason="lead_time"),
         "cancel": lambda: services.match_cancel(match=match, user=world.users["owner"]),
     }
     return calls[action]()

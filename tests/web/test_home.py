@@ -4,11 +4,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exchange import services as exchange_services
-from exchange.models import Criticality
+from exchange.models import Criticality, Match
 from tests.factories import MatchFactory, PartFactory
 
 HOME_QUERIES = (
-    9  # session, user, memberships, plant, new notices, waiting matches, shortages, their best sources, figures
+    10  # session, user, memberships, plant, new notices, waiting matches, shortages, their best sources,
+    # the shortages' figures and the savings'
 )
 
 
@@ -32,7 +33,7 @@ def test_each_side_sees_its_own_next_step_on_a_match(admin_user, plant, member, 
 
     # approved and quoted: the requester accepts
     exchange_services.match_approve(match=match, user=admin_user)
-    exchange_services.match_quote(match=match, user=other_member, price="100", currency="VES", lead_time_days=3)
+    exchange_services.match_quote(match=match, user=other_member, price="100", currency="USD", lead_time_days=3)
     assert "Aceptar o rechazar:" in home_of(requester)
     assert f"/matches/{match.pk}/" not in home_of(source)
 
@@ -83,3 +84,23 @@ def test_the_home_costs_the_same_queries_whatever_its_rows(
 
     assert len(few.captured_queries) == HOME_QUERIES
     assert page.count("Mejor fuente:") == 13
+
+
+def test_the_figures_count_the_dollars_saved_gross_and_net(plant, member_client, other_plant):
+    # 3 bearings at 40 USD not imported; the source was paid 100 USD for them
+    MatchFactory(
+        request__plant=plant,
+        request__quantity=3,
+        request__import_lead_time_days=45,
+        source_plant=other_plant,
+        status=Match.Status.FULFILLED,
+    )
+    # another plant's saving is not this one's
+    MatchFactory(source_plant=plant, status=Match.Status.FULFILLED)
+
+    page = " ".join(home_of(member_client).split())
+
+    assert "<strong>120,00</strong> USD que no se gastaron en importar" in page
+    assert "<strong>100,00</strong> USD pagados a fuentes nacionales" in page
+    assert "<strong>20,00</strong> USD ahorrados, netos" in page
+    assert "<strong>42</strong> días ganados por fuente, en promedio" in page

@@ -1,12 +1,14 @@
 """A match's page (/matches/<id>/) and its actions: the requester's (accept, decline, cancel, fulfil) and the
 source's (quote: `price`, `currency`, `lead_time_days`, `quantity`; ship with a note)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from exchange import engine, services
-from exchange.models import Match, PartRequest
+from exchange import engine, rates, services
+from exchange.models import ExchangeRate, Match, PartRequest
+from inventory.access import SYSTEM
 from inventory.models import StockItem
 from tests.factories import MembershipFactory, PartFactory, PlantFactory, stock_item
 
@@ -31,6 +33,13 @@ def quoted(match, admin_user, other_member):
     """Approved by an administrator and quoted by the source plant, as the requester finds it."""
     services.match_approve(match=match, user=admin_user)
     return services.match_quote(match=match, user=other_member, price="95.50", currency="USD", lead_time_days=2)
+
+
+@pytest.fixture
+def bcv_rate(db):
+    return rates.exchange_rate_save(
+        exchange_rate=ExchangeRate(date=date(2026, 11, 27), rate=Decimal("245.5")), user=SYSTEM
+    )
 
 
 @pytest.fixture
@@ -170,7 +179,28 @@ def test_declining_needs_a_reason_and_records_it_with_the_note(member_client, qu
 
     assert response["Location"] == f"/matches/{quoted.pk}/"
     assert status(quoted) == Match.Status.DECLINED
-    assert quoted.history.last().note == "Precio: El doble del importado"
+    assert (quoted.decline_reason, quoted.decline_note) == ("price", "El doble del importado")
+
+
+def test_the_source_reads_why_it_was_declined_on_the_match_page(member_client, other_client, quoted):
+    member_client.post(f"/matches/{quoted.pk}/decline/", {"reason": "lead_time", "note": "Lo necesitamos ya"})
+
+    page = " ".join(other_client.get(f"/matches/{quoted.pk}/").content.decode().split())
+
+    assert "<dt>Por qué se rechazó</dt><dd>Plazo de entrega: Lo necesitamos ya</dd>" in page
+
+
+def test_a_quote_in_bolivares_shows_its_dollars_and_the_rate_it_was_converted_at(
+    match, other_client, other_member, admin_user
+):
+    rates.exchange_rate_save(
+        exchange_rate=ExchangeRate(date=date(2026, 11, 27), rate=Decimal("245.5")), user=admin_user
+    )
+    services.match_quote(match=match, user=other_member, price="491", currency="VES", lead_time_days=2)
+
+    page = " ".join(other_client.get(f"/matches/{match.pk}/").content.decode().split())
+
+    assert "<dt>En dólares</dt><dd>2,00 USD a 245,5000 Bs por dólar, la tasa del día de la cotización</dd>" in page
 
 
 def test_actions_sent_from_the_shortage_page_return_to_it_but_never_to_another_site(member_client, quoted):
@@ -279,7 +309,7 @@ def test_the_source_sees_the_quote_form_and_the_requester_does_not(match, other_
     assert f'action="/matches/{match.pk}/quote/"' not in requester_page
 
 
-def test_the_source_quotes_in_venezuelan_numbers(match, other_client):
+def test_the_source_quotes_in_venezuelan_numbers(match, other_client, bcv_rate):
     response = other_client.post(
         f"/matches/{match.pk}/quote/",
         {"price": "1.250,50", "currency": "VES", "lead_time_days": "4", "quantity": str(match.quantity)},
@@ -288,7 +318,21 @@ def test_the_source_quotes_in_venezuelan_numbers(match, other_client):
     assert response.status_code == 302 and response["Location"] == f"/matches/{match.pk}/"
     match.refresh_from_db()
     assert (match.quote_price, match.quote_currency, match.quote_lead_time_days) == (Decimal("1250.50"), "VES", 4)
+    assert match.quote_price_usd == Decimal("5.09")
     assert "Su cotización quedó guardada" in other_client.get(response["Location"]).content.decode()
+
+
+def test_a_quote_in_bolivares_before_any_rate_is_a_form_error_at_the_currency(match, other_client):
+    response = other_client.post(
+        f"/matches/{match.pk}/quote/",
+        {"price": "1250", "currency": "VES", "lead_time_days": "4", "quantity": str(match.quantity)},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="#match{match.pk}_currency_0"' in page
+    match.refresh_from_db()
+    assert not match.is_quoted
 
 
 def test_a_bad_quote_shows_the_form_again_with_spanish_errors(match, other_client):

@@ -116,7 +116,7 @@ def _accept(match, user, form):
 
 
 def _decline(match, user, form):
-    services.match_decline(match=match, user=user, note=form.service_note())
+    services.match_decline(match=match, user=user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
 
 
 def _cancel(match, user, form):

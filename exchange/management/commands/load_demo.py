@@ -12,12 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange import rates
 from exchange import services as exchange_services
-from exchange.models import PartRequest
+from exchange.models import ExchangeRate, PartRequest
 from inventory import access, reference
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Plant
 from inventory.selectors import material_find_by_designation, material_ids_by_designations, part_find_by_number
+
+DEMO_RATE_VES_PER_USD = Decimal("245.67")
 
 DEMO_USERS = [
     # username, password, staff, plant, role
@@ -260,9 +263,20 @@ class Command(BaseCommand):
             self._stock(users["admin"])
             self._capabilities()
             self._shortages()
+            self._exchange_rate()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Logins (username / password):")))
         for line in demo_logins():
             self.stdout.write(f"  {line}")
+
+    def _exchange_rate(self):
+        # Quotes in bolívares need a rate of their day or before; the demo's is a plausible one, not the BCV's.
+        if rates.exchange_rate_in_force(day=timezone.localdate()) is None:
+            rates.exchange_rate_save(
+                exchange_rate=ExchangeRate(
+                    date=timezone.localdate(), rate=DEMO_RATE_VES_PER_USD, source=ExchangeRate.Source.MANUAL
+                ),
+                user=access.SYSTEM,
+            )
 
     def _users(self):
         users = {}
