@@ -12,10 +12,9 @@ from config.pagination import IdCursorPagination
 from config.parsers import ParsedBodyMixin
 from inventory import access
 
-from . import selectors, services
+from . import figures, selectors, services
 from .filters import MatchFilter, NotificationFilter, PartRequestFilter
 from .models import Match, Notification, PartRequest, RequestPhoto
-from .savings import exchange_stats
 from .serializers import (
     MatchOfferSerializer,
     MatchSerializer,
@@ -205,4 +204,5 @@ class NotificationViewSet(ParsedBodyMixin, mixins.ListModelMixin, mixins.Retriev
 class StatsView(APIView):
     @extend_schema(responses=StatsSerializer)
     def get(self, request):
-        return Response(StatsSerializer(exchange_stats()).data)
+        stats, computed_at = figures.exchange_stats()
+        return Response(StatsSerializer({**stats, "computed_at": computed_at}).data)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from . import savings, selectors
+from . import figures
 from .models import Criticality
 
 CHART_WIDTH = 640
@@ -87,20 +88,21 @@ def usd_by_month_svg(bars: list[Bar]) -> str:
 
 
 def dashboard_context() -> dict:
-    summary = savings.savings_summary()
-    awaiting = selectors.proposals_awaiting_review()
+    shared, computed_at = figures.dashboard_figures()
+    summary = shared["summary"]
     by_month = [Bar(row["month"], row["usd_avoided"]) for row in summary["usd_avoided_by_month"]]
     return {
         "open_by_criticality": [
-            (Criticality(criticality).label, count)
-            for criticality, count in selectors.open_requests_by_criticality().items()
+            (Criticality(criticality).label, count) for criticality, count in shared["open_by_criticality"].items()
         ],
-        "proposals_awaiting_review": awaiting["count"],
-        "oldest_proposal_at": awaiting["oldest"],
+        "proposals_awaiting_review": shared["awaiting"]["count"],
+        "oldest_proposal_at": shared["awaiting"]["oldest"],
         "usd_avoided_total": summary["usd_avoided_total"],
         "usd_avoided_by_month": summary["usd_avoided_by_month"],
         "usd_by_month_chart": usd_by_month_svg(by_month),
-        "states_with_most_open_requests": selectors.states_with_most_open_requests(),
+        "states_with_most_open_requests": shared["states_with_most_open_requests"],
+        "figures_computed_at": computed_at,
+        "figures_age_seconds": round((timezone.now() - computed_at).total_seconds()),
     }
 
 

@@ -9,10 +9,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from .models import Capability, Material, Part, PartNumber, Plant, StockItem
+from .models import Capability, Material, Part, Plant, StockItem
 from .normalization import normalize_code
 from .processes import Process
-from .selectors import interchangeable_parts, part_find_by_number
+from .selectors import interchangeable_parts, part_find_by_number, parts_matching_text
 
 MAX_FILTER_TEXT = 200
 # The database's id range: larger values would overflow the query, not just find nothing.
@@ -82,11 +82,7 @@ class PartFilter(filters.FilterSet):
         return filter_by_part_number(queryset, value, "pk")
 
     def filter_search(self, queryset, name, value):
-        matches = Q(name__icontains=value) | Q(description__icontains=value)
-        normalized = normalize_code(value)
-        if normalized:
-            matches |= Q(pk__in=PartNumber.objects.filter(normalized__startswith=normalized).values("part_id"))
-        return queryset.filter(matches)
+        return queryset.filter(parts_matching_text(value))
 
 
 class StockItemFilter(filters.FilterSet):
