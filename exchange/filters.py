@@ -1,11 +1,11 @@
 from django_filters import rest_framework as filters
 
-from inventory.filters import IdFilter, TextFilter
+from inventory.filters import FilterSet, IdFilter, TextFilter
 
 from .models import Criticality, Match, Notification, PartRequest
 
 
-class PartRequestFilter(filters.FilterSet):
+class PartRequestFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     status = filters.ChoiceFilter(choices=PartRequest.Status.choices)
     criticality = filters.ChoiceFilter(choices=Criticality.choices)
@@ -17,7 +17,7 @@ class PartRequestFilter(filters.FilterSet):
         fields = ["plant", "status", "criticality", "part", "state"]
 
 
-class MatchFilter(filters.FilterSet):
+class MatchFilter(FilterSet):
     request = IdFilter(field_name="request_id")
     status = filters.ChoiceFilter(choices=Match.Status.choices)
     source = filters.ChoiceFilter(choices=Match.Source.choices)
@@ -28,7 +28,7 @@ class MatchFilter(filters.FilterSet):
         fields = ["request", "status", "source", "source_plant"]
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
     plant = IdFilter(field_name="plant_id")
     kind = filters.ChoiceFilter(choices=Notification.Kind.choices)

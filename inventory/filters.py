@@ -34,6 +34,24 @@ class TextFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, with its form class built once per filter set instead of on every request.
+
+    The form class holds the fields of the class's own filters; each form instance copies them, as Django
+    forms do, so no request sees another's values.
+    """
+
+    @classmethod
+    def shared_form_class(cls):
+        if "_shared_form_class" not in cls.__dict__:
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            cls._shared_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._shared_form_class
+
+    def get_form_class(self):
+        return self.shared_form_class()
+
+
 def filter_by_part_number(queryset, text: str, part_field: str):
     """Rows of the part a number names (with or without its brand in front) and of its cross-references."""
     part = part_find_by_number(text)
@@ -42,7 +60,7 @@ def filter_by_part_number(queryset, text: str, part_field: str):
     return queryset.filter(interchangeable_parts(part.pk, part_field))
 
 
-class PlantFilter(filters.FilterSet):
+class PlantFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=Plant.Kind.choices)
     ownership = filters.ChoiceFilter(choices=Plant.Ownership.choices)
     state = TextFilter(field_name="state", lookup_expr="iexact")
@@ -57,7 +75,7 @@ class PlantFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(city__icontains=value) | Q(sector__icontains=value))
 
 
-class MaterialFilter(filters.FilterSet):
+class MaterialFilter(FilterSet):
     designation = TextFilter(method="filter_designation", label=_("any designation of the grade, normalized"))
     family = filters.ChoiceFilter(choices=Material.Family.choices)
 
@@ -69,7 +87,7 @@ class MaterialFilter(filters.FilterSet):
         return queryset.filter(designations__normalized=normalize_code(value))
 
 
-class PartFilter(filters.FilterSet):
+class PartFilter(FilterSet):
     number = TextFilter(method="filter_number", label=_("part number, any brand, normalized"))
     search = TextFilter(method="filter_search", label=_("name or description contains, or a number starts with"))
     category = TextFilter(field_name="category", lookup_expr="iexact")
@@ -85,7 +103,7 @@ class PartFilter(filters.FilterSet):
         return queryset.filter(parts_matching_text(value))
 
 
-class StockItemFilter(filters.FilterSet):
+class StockItemFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     part = IdFilter(field_name="part_id")
     number = TextFilter(method="filter_number", label=_("part number, any brand, normalized"))
@@ -106,7 +124,7 @@ class StockItemFilter(filters.FilterSet):
         return queryset.filter(has_units) if value else queryset.exclude(has_units)
 
 
-class CapabilityFilter(filters.FilterSet):
+class CapabilityFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     process = filters.ChoiceFilter(choices=Process.choices)
     material = IdFilter(method="filter_material")
