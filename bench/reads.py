@@ -28,7 +28,7 @@ import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_SEARCHES = ("rodamiento", "6205", "xq-no-such-part")
+PAGE_SEARCHES = ("bearing", "148930", "xq-no-such-part")
 USERNAMES = {"admin": "bench-admin", "member": "bench-member", "shop": "bench-shop"}
 
 
@@ -169,11 +169,40 @@ def query_count(client, path):
     return len(queries)
 
 
+# The reads that grew with the data before (docs/query-plans.md shows their plans).
+EXPLAINED = (
+    "admin exchange.Match",
+    "admin dashboard",
+    "api /api/stats/",
+    "api /api/parts/?search=bearing",
+    "api /api/parts/?search=148930",
+    "api /api/parts/?search=xq-no-such-part",
+    "api /api/matches/",
+    "api /api/matches/?status=proposed",
+)
+
+
+def explain_slowest_queries(client, label, path, count=2):
+    """The plans (EXPLAIN ANALYZE) of the call's slowest queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    slowest = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))[:count]
+    for query in slowest:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {query['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        print(f"\n### {label}: {float(query['time']) * 1000:.1f} ms\n\n```sql\n{query['sql']}\n```\n\n```\n{plan}\n```")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=30, help="calls of each path per round")
     parser.add_argument("--only", default="", help="measure the paths whose label contains this text")
+    parser.add_argument("--explain", action="store_true", help="print the plans of the reads that grew with the data")
     arguments = parser.parse_args()
     configure()
     from django.db import connection
@@ -191,6 +220,11 @@ def main():
         f"({Match.objects.filter(status=Match.Status.PROPOSED).count():,} proposed); "
         f"{arguments.rounds} rounds of {arguments.calls} calls per path"
     )
+    if arguments.explain:
+        for label, who, path in rows:
+            if label in EXPLAINED:
+                explain_slowest_queries(by_role[who][0 if path.startswith("/api/") else 1], label, path)
+        return
     timings = {label: [] for label, _, _ in rows}
     queries = {}
     for label, who, path in rows:
