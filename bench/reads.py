@@ -2,8 +2,8 @@
 
 Prints, for each path: its p50 over ``--rounds`` rounds of ``--calls`` calls, that p50 as a multiple of the
 floor, and the queries one call costs. The floor is a trivial DRF view with the project's token
-authentication and throttles, measured in the same run and the same process, so that the figures say
-what the reads add to the framework's own cost on this machine at this moment.
+authentication and throttles, measured in rounds taken in turn with each read's, in the same process, so
+that the figures say what the reads add to the framework's own cost on this machine at this moment.
 
 The reads go through Django's WSGI handler in this process (django.test.Client, DEBUG off), as
 gunicorn's worker would call it: no network, no second process to share the two cores with. The
@@ -200,7 +200,7 @@ def explain_slowest_queries(client, label, path, count=2):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--calls", type=int, default=30, help="calls of each path per round")
+    parser.add_argument("--calls", type=int, default=10, help="calls of each path per round")
     parser.add_argument("--only", default="", help="measure the paths whose label contains this text")
     parser.add_argument("--explain", action="store_true", help="print the plans of the reads that grew with the data")
     arguments = parser.parse_args()
@@ -225,23 +225,21 @@ def main():
             if label in EXPLAINED:
                 explain_slowest_queries(by_role[who][0 if path.startswith("/api/") else 1], label, path)
         return
-    timings = {label: [] for label, _, _ in rows}
-    queries = {}
+    floor = None
+    print(f"{'read':58} {'p50 ms':>8} {'× floor':>8} {'queries':>8}")
     for label, who, path in rows:
         api, session = by_role[who]
         client = api if path.startswith(("/api/", "/bench-floor/")) else session
-        measure(client, path, 2)
-        queries[label] = query_count(client, path)
-    for _ in range(arguments.rounds):
-        for label, who, path in rows:
-            api, session = by_role[who]
-            client = api if path.startswith(("/api/", "/bench-floor/")) else session
-            timings[label] += measure(client, path, arguments.calls)
-    floor = statistics.median(timings["floor"])
-    print(f"{'read':58} {'p50 ms':>8} {'× floor':>8} {'queries':>8}")
-    for label, _, _ in rows:
-        p50 = statistics.median(timings[label])
-        print(f"{label:58} {p50:8.1f} {p50 / floor:8.1f} {queries[label]:8d}")
+        measure(client, path, 1)
+        queries = query_count(client, path)
+        # Rounds of the floor and the read in turn, so that both see the same moments of a busy machine.
+        timings, floor_timings = [], []
+        for _ in range(arguments.rounds):
+            floor_timings += measure(by_role["member"][0], "/bench-floor/", arguments.calls)
+            timings += measure(client, path, arguments.calls)
+        floor = statistics.median(floor_timings)
+        p50 = statistics.median(timings)
+        print(f"{label:58} {p50:8.1f} {p50 / floor:8.1f} {queries:8d}", flush=True)
 
 
 if __name__ == "__main__":
