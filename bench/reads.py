@@ -201,7 +201,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=10, help="calls of each path per round")
-    parser.add_argument("--only", default="", help="measure the paths whose label contains this text")
+    parser.add_argument(
+        "--only", default="", help="measure the paths whose label contains one of these texts, comma-separated"
+    )
     parser.add_argument("--explain", action="store_true", help="print the plans of the reads that grew with the data")
     arguments = parser.parse_args()
     configure()
@@ -214,7 +216,8 @@ def main():
         sys.exit("Run it on a PostgreSQL database that build_national_dataset filled (DATABASE_URL).")
     users, tokens = callers()
     by_role = clients(users, tokens)
-    rows = [row for row in reads(users) if arguments.only in row[0] or row[0] == "floor"]
+    wanted = arguments.only.split(",")
+    rows = [row for row in reads(users) if row[0] == "floor" or any(text in row[0] for text in wanted)]
     print(
         f"{Plant.objects.count():,} plants, {Part.objects.count():,} parts, {Match.objects.count():,} matches "
         f"({Match.objects.filter(status=Match.Status.PROPOSED).count():,} proposed); "

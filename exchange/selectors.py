@@ -47,11 +47,15 @@ def matches_visible_to(user) -> QuerySet:
     matches = Match.objects.all()
     if access.is_administrator(user):
         return matches
-    plant_ids = access.plant_ids_acted_for(user)
-    # One id list from two indexed lookups: an OR across the join to the requests scans every match.
+    return matches.filter(pk__in=_match_ids_of_plants(access.plant_ids_acted_for(user)))
+
+
+def _match_ids_of_plants(plant_ids) -> QuerySet:
+    """The ids of the matches the plants request or source, from two indexed lookups: an OR across the
+    join to the requests would scan every match."""
     as_requester = Match.objects.filter(request__plant_id__in=plant_ids).values("pk")
     as_source = Match.objects.filter(source_plant_id__in=plant_ids).values("pk")
-    return matches.filter(pk__in=as_requester.union(as_source))
+    return as_requester.union(as_source)
 
 
 # Admin dashboard: the review workload and where the shortages are.
@@ -265,7 +269,7 @@ def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
         default=Value(""),
     )
     return list(
-        Match.objects.filter(as_requester | as_source)
+        Match.objects.filter(pk__in=_match_ids_of_plants([plant_id]))
         .annotate(waiting_for=waiting_for)
         .exclude(waiting_for="")
         .select_related("request__part", "request__plant", "source_plant")
