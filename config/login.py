@@ -12,10 +12,10 @@ from knox.views import LogoutView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.throttling import FailOpen
+from config.throttling import FailOpen, PackedHistory
 
 
-class LoginRateThrottle(FailOpen, SimpleRateThrottle):
+class LoginRateThrottle(FailOpen, PackedHistory, SimpleRateThrottle):
     """Counts password attempts (POSTs) per client address, whoever they claim to be."""
 
     scope = "login"

@@ -13,10 +13,9 @@ from config.parsers import ParsedBodyMixin
 from config.permissions import IsAdminOrReadOnly
 from inventory import access
 
-from . import clearances, rates, selectors, services, transparency
+from . import clearances, figures, rates, selectors, services, transparency
 from .filters import ClearanceFilter, ExchangeRateFilter, MatchFilter, NotificationFilter, PartRequestFilter
 from .models import ExchangeRate, Match, Notification, PartRequest, RequestPhoto
-from .savings import exchange_stats
 from .serializers import (
     ClearanceSerializer,
     DeclineSerializer,
@@ -259,7 +258,8 @@ class NotificationViewSet(ParsedBodyMixin, mixins.ListModelMixin, mixins.Retriev
 class StatsView(APIView):
     @extend_schema(responses=StatsSerializer)
     def get(self, request):
-        return Response(StatsSerializer(exchange_stats()).data)
+        stats, computed_at = figures.exchange_stats()
+        return Response(StatsSerializer({**stats, "computed_at": computed_at}).data)
 
 
 class LatestFirstPagination(IdCursorPagination):

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from . import savings, selectors
+from . import figures
 from .models import Criticality
 
 CHART_WIDTH = 640
@@ -127,24 +128,25 @@ def usd_by_month_svg(months: list[MonthBars]) -> str:
 
 
 def dashboard_context() -> dict:
-    summary = savings.savings_summary()
-    awaiting = selectors.proposals_awaiting_review()
+    shared, computed_at = figures.dashboard_figures()
+    summary = shared["summary"]
     by_month = [MonthBars(row["month"], row["usd_avoided"], row["usd_net"]) for row in summary["usd_avoided_by_month"]]
     return {
         "open_by_criticality": [
-            (Criticality(criticality).label, count)
-            for criticality, count in selectors.open_requests_by_criticality().items()
+            (Criticality(criticality).label, count) for criticality, count in shared["open_by_criticality"].items()
         ],
-        "stopped_downtime": selectors.open_stopped_downtime(),
-        "proposals_awaiting_review": awaiting["count"],
-        "oldest_proposal_at": awaiting["oldest"],
+        "stopped_downtime": shared["stopped_downtime"],
+        "proposals_awaiting_review": shared["awaiting"]["count"],
+        "oldest_proposal_at": shared["awaiting"]["oldest"],
         "usd_avoided_total": summary["usd_avoided_total"],
         "usd_domestic_cost_total": summary["usd_domestic_cost_total"],
         "usd_net_total": summary["usd_net_total"],
         "days_gained_average": summary["days_gained_average"],
         "usd_avoided_by_month": summary["usd_avoided_by_month"],
         "usd_by_month_chart": usd_by_month_svg(by_month),
-        "states_with_most_open_requests": selectors.states_with_most_open_requests(),
+        "states_with_most_open_requests": shared["states_with_most_open_requests"],
+        "figures_computed_at": computed_at,
+        "figures_age_seconds": round((timezone.now() - computed_at).total_seconds()),
     }
 
 

@@ -1,14 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from inventory.filters import IdFilter, TextFilter
+from inventory.filters import FilterSet, IdFilter, TextFilter
 
 from . import rates
 from .models import Clearance, Criticality, ExchangeRate, Match, Notification, PartRequest
 from .selectors import matches_with_discrepancy
 
 
-class PartRequestFilter(filters.FilterSet):
+class PartRequestFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     status = filters.ChoiceFilter(choices=PartRequest.Status.choices)
     criticality = filters.ChoiceFilter(choices=Criticality.choices)
@@ -20,7 +20,7 @@ class PartRequestFilter(filters.FilterSet):
         fields = ["plant", "status", "criticality", "part", "state"]
 
 
-class MatchFilter(filters.FilterSet):
+class MatchFilter(FilterSet):
     request = IdFilter(field_name="request_id")
     status = filters.ChoiceFilter(choices=Match.Status.choices)
     source = filters.ChoiceFilter(choices=Match.Source.choices)
@@ -39,7 +39,7 @@ class MatchFilter(filters.FilterSet):
         return queryset.filter(pk__in=with_discrepancy) if value else queryset.exclude(pk__in=with_discrepancy)
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
     plant = IdFilter(field_name="plant_id")
     kind = filters.ChoiceFilter(choices=Notification.Kind.choices)
@@ -49,7 +49,7 @@ class NotificationFilter(filters.FilterSet):
         fields = ["unread", "plant", "kind"]
 
 
-class ClearanceFilter(filters.FilterSet):
+class ClearanceFilter(FilterSet):
     request = IdFilter(field_name="request_id")
     status = filters.ChoiceFilter(choices=Clearance.Status.choices)
     serial = TextFilter(field_name="serial", lookup_expr="iexact")
@@ -59,7 +59,7 @@ class ClearanceFilter(filters.FilterSet):
         fields = ["request", "status", "serial"]
 
 
-class ExchangeRateFilter(filters.FilterSet):
+class ExchangeRateFilter(FilterSet):
     date = filters.DateFilter(
         method="in_force_on", label=_("The rate in force that day: its own, or the latest before.")
     )

@@ -125,6 +125,12 @@ class PartRequest(models.Model):
             models.Index(fields=["status", "part"], name="request_status_part_idx"),
             models.Index(fields=["status", "material"], name="request_status_material_idx"),
             models.Index(fields=["status", "needed_by"], name="request_status_needed_by_idx"),
+            # The review queue reads the requests with a stop date in the queue's order (selectors.review_queue_slice).
+            models.Index(
+                fields=["criticality", "stopped_since"],
+                condition=Q(stopped_since__isnull=False),
+                name="request_stopped_since_idx",
+            ),
         ]
 
     def __str__(self):
@@ -349,6 +355,12 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="match_status_created_idx"),
             models.Index(fields=["source_plant", "status"], name="match_source_plant_status_idx"),
+            # The review queue in its order within one urgency group: only the proposals, which it lists.
+            models.Index(
+                fields=["created_at", "-score", "-id"],
+                condition=Q(status="proposed"),
+                name="match_proposed_queue_idx",
+            ),
         ]
 
     def __str__(self):

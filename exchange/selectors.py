@@ -50,8 +50,15 @@ def matches_visible_to(user) -> QuerySet:
     matches = Match.objects.all()
     if access.is_administrator(user):
         return matches
-    plant_ids = access.plant_ids_acted_for(user)
-    return matches.filter(Q(request__plant_id__in=plant_ids) | Q(source_plant_id__in=plant_ids))
+    return matches.filter(pk__in=_match_ids_of_plants(access.plant_ids_acted_for(user)))
+
+
+def _match_ids_of_plants(plant_ids) -> QuerySet:
+    """The ids of the matches the plants request or source, from two indexed lookups: an OR across the
+    join to the requests would scan every match."""
+    as_requester = Match.objects.filter(request__plant_id__in=plant_ids).values("pk")
+    as_source = Match.objects.filter(source_plant_id__in=plant_ids).values("pk")
+    return as_requester.union(as_source)
 
 
 # Admin dashboard: the review workload and where the shortages are.
@@ -119,6 +126,49 @@ def open_stopped_downtime() -> dict:
 def proposals_awaiting_review() -> dict:
     """How many matches wait for an administrator, and since when the oldest has waited."""
     return Match.objects.filter(status=Match.Status.PROPOSED).aggregate(count=Count("id"), oldest=Min("created_at"))
+
+
+# The review queue's order, SPEC "Urgency": production stopped first, then degraded, then preventive; within
+# each, the line stopped longest first, then the oldest proposal, then the best score.
+REVIEW_QUEUE_TIEBREAK = ("created_at", "-score", "-pk")
+
+
+def review_queue_ordering() -> list:
+    """The queue's order on a queryset annotated with ``urgency`` and ``downtime_weight`` (MatchAdmin's)."""
+    return ["urgency", "-downtime_weight", *REVIEW_QUEUE_TIEBREAK]
+
+
+def review_queue_slice(matches: QuerySet, start: int, stop: int) -> list[Match]:
+    """Rows ``start`` to ``stop`` of ``matches`` in the review queue's order, one urgency group at a time.
+
+    Sorting the whole queue on the joined request's criticality reads every proposal; each group is
+    read in the order of an index instead (match_proposed_queue_idx) and stops at the rows the page
+    needs. The groups in sequence are the queue's order exactly: lines stopped since a date, costliest
+    first (``downtime_weight``: the cost so far, or the days; the one group sorted whole, and a small
+    one), then other stopped lines, then degraded, then preventive, each oldest first.
+    """
+    stopped = Criticality.PRODUCTION_STOPPED
+    groups = [
+        (Q(request__criticality=stopped, request__stopped_since__isnull=False), ("-downtime_weight",)),
+        (Q(request__criticality=stopped, request__stopped_since__isnull=True), ()),
+        *((Q(request__criticality=criticality), ()) for criticality in Criticality.values if criticality != stopped),
+    ]
+    rows: list[Match] = []
+    skip = start
+    for condition, first_keys in groups:
+        wanted = stop - start - len(rows)
+        if not wanted:
+            return rows
+        group = matches.filter(condition).order_by(*first_keys, *REVIEW_QUEUE_TIEBREAK)
+        if skip:
+            skipped = group.order_by()[:skip].count()
+            skip -= skipped
+            if skip:
+                continue
+            rows += group[skipped : skipped + wanted]
+        else:
+            rows += group[:wanted]
+    return rows
 
 
 def states_with_most_open_requests(limit: int = 10) -> list[dict]:
@@ -262,7 +312,7 @@ def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
         default=Value(""),
     )
     return list(
-        Match.objects.filter(as_requester | as_source)
+        Match.objects.filter(pk__in=_match_ids_of_plants([plant_id]))
         .annotate(waiting_for=waiting_for)
         .exclude(waiting_for="")
         .select_related("request__part", "request__plant", "source_plant")

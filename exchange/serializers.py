@@ -321,6 +321,9 @@ class StatsSerializer(serializers.Serializer):
     usd_avoided_by_sector = UsdByKeySerializer(many=True)
     usd_avoided_by_month = UsdByMonthSerializer(many=True)
     domestic_spend_by_currency = serializers.DictField(child=usd_field())
+    computed_at = serializers.DateTimeField(
+        help_text=_("When these figures were computed: they are shared for a few seconds (FIGURES_CACHE_SECONDS).")
+    )
 
 
 class NotificationSerializer(strict.ModelSerializer):

@@ -9,10 +9,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from .models import Capability, Interchange, Material, Part, PartNumber, Plant, StockItem
+from .models import Capability, Interchange, Material, Part, Plant, StockItem
 from .normalization import normalize_code
 from .processes import Process
-from .selectors import interchangeable_parts, part_find_by_number
+from .selectors import interchangeable_parts, part_find_by_number, parts_matching_text
 
 MAX_FILTER_TEXT = 200
 # The database's id range: larger values would overflow the query, not just find nothing.
@@ -34,6 +34,24 @@ class TextFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, with its form class built once per filter set instead of on every request.
+
+    The form class holds the fields of the class's own filters; each form instance copies them, as Django
+    forms do, so no request sees another's values.
+    """
+
+    @classmethod
+    def shared_form_class(cls):
+        if "_shared_form_class" not in cls.__dict__:
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            cls._shared_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._shared_form_class
+
+    def get_form_class(self):
+        return self.shared_form_class()
+
+
 def filter_by_part_number(queryset, text: str, part_field: str):
     """Rows of the part a number names (with or without its brand in front) and of its cross-references."""
     part = part_find_by_number(text)
@@ -42,7 +60,7 @@ def filter_by_part_number(queryset, text: str, part_field: str):
     return queryset.filter(interchangeable_parts(part.pk, part_field))
 
 
-class PlantFilter(filters.FilterSet):
+class PlantFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=Plant.Kind.choices)
     ownership = filters.ChoiceFilter(choices=Plant.Ownership.choices)
     state = TextFilter(field_name="state", lookup_expr="iexact")
@@ -57,7 +75,7 @@ class PlantFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(city__icontains=value) | Q(sector__icontains=value))
 
 
-class MaterialFilter(filters.FilterSet):
+class MaterialFilter(FilterSet):
     designation = TextFilter(method="filter_designation", label=_("any designation of the grade, normalized"))
     family = filters.ChoiceFilter(choices=Material.Family.choices)
 
@@ -69,7 +87,7 @@ class MaterialFilter(filters.FilterSet):
         return queryset.filter(designations__normalized=normalize_code(value))
 
 
-class PartFilter(filters.FilterSet):
+class PartFilter(FilterSet):
     number = TextFilter(method="filter_number", label=_("part number, any brand, normalized"))
     search = TextFilter(method="filter_search", label=_("name or description contains, or a number starts with"))
     category = TextFilter(field_name="category", lookup_expr="iexact")
@@ -82,14 +100,10 @@ class PartFilter(filters.FilterSet):
         return filter_by_part_number(queryset, value, "pk")
 
     def filter_search(self, queryset, name, value):
-        matches = Q(name__icontains=value) | Q(description__icontains=value)
-        normalized = normalize_code(value)
-        if normalized:
-            matches |= Q(pk__in=PartNumber.objects.filter(normalized__startswith=normalized).values("part_id"))
-        return queryset.filter(matches)
+        return queryset.filter(parts_matching_text(value))
 
 
-class StockItemFilter(filters.FilterSet):
+class StockItemFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     part = IdFilter(field_name="part_id")
     number = TextFilter(method="filter_number", label=_("part number, any brand, normalized"))
@@ -110,7 +124,7 @@ class StockItemFilter(filters.FilterSet):
         return queryset.filter(has_units) if value else queryset.exclude(has_units)
 
 
-class CapabilityFilter(filters.FilterSet):
+class CapabilityFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     process = filters.ChoiceFilter(choices=Process.choices)
     material = IdFilter(method="filter_material")
@@ -126,7 +140,7 @@ class CapabilityFilter(filters.FilterSet):
         )
 
 
-class InterchangeFilter(filters.FilterSet):
+class InterchangeFilter(FilterSet):
     part = IdFilter(method="filter_part", label=_("the part, on either side"))
     status = filters.ChoiceFilter(choices=Interchange.Status.choices)
 

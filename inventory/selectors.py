@@ -164,6 +164,28 @@ def part_ids_an_interchange_serves(interchange: Interchange) -> set[int]:
     return part_ids_sharing_numbers(needed)
 
 
+# Found among this many parts, a text is common: the newest parts already hold the page, in id order.
+COMMON_TEXT_PARTS = 200
+
+
+def parts_matching_text(text: str) -> Q:
+    """Parts whose name or description contains ``text``, or with a number starting with it, normalized.
+
+    On PostgreSQL the trigram indexes (migration 0007) find a rare text at once, as a union of three
+    indexed lookups; a text found in hundreds of parts costs them far more than reading the parts
+    newest first, which the page stops after a few rows. One bounded probe chooses between the two.
+    """
+    in_name, in_description = Q(name__icontains=text), Q(description__icontains=text)
+    normalized = normalize_code(text)
+    by_number = PartNumber.objects.filter(normalized__startswith=normalized).values("part_id") if normalized else None
+    probe = Part.objects.filter(in_name | in_description).order_by()[:COMMON_TEXT_PARTS]
+    if probe.count() == COMMON_TEXT_PARTS:
+        in_text = in_name | in_description
+        return in_text if by_number is None else in_text | Q(pk__in=by_number)
+    found = Part.objects.filter(in_name).values("pk").union(Part.objects.filter(in_description).values("pk"))
+    return Q(pk__in=found if by_number is None else found.union(by_number))
+
+
 def part_with_numbers_by_number(text: str) -> Part | None:
     """The part a written number names, with all its brands' numbers loaded; None if unknown. Two queries."""
     part_id = part_ids_by_numbers([text]).get(text)

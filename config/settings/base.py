@@ -193,6 +193,10 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): a new one per login, stored as a digest, ending after this many hours,
 # at logout, or when the user's password changes (inventory/accounts.py).
 TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", "720"))
+
+# /api/stats/ and the admin dashboard pass over every match: their figures are shared through the cache
+# for this many seconds (0: computed on every request), and say when they were computed.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "15"))
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 
 SPECTACULAR_SETTINGS = {

@@ -14,5 +14,7 @@ REST_FRAMEWORK = {
         "login": "100000/minute",
     },
 }
+# Exact figures after every write; tests of the shared figures turn it on.
+FIGURES_CACHE_SECONDS = 0
 # Static files straight from the apps, as in development, so pages and their assets load without collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchange import services
+from exchange.admin import MatchAdmin, ReviewQueuePaginator
 from exchange.models import Criticality, Match, MatchStatusChange
 from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory
 
@@ -196,3 +198,63 @@ def test_filters_by_source_state(admin_client):
     response = admin_client.get(CHANGELIST, {"source_plant__state": "Zulia"})
 
     assert listed_ids(response) == [in_zulia.pk]
+
+
+def test_queue_pages_follow_urgency_then_cost_so_far_then_age_then_score_across_every_group(admin_client, monkeypatch):
+    # given: proposals of every criticality, with and without a stop date and a day's cost, of different
+    # ages and scores, more than one page of three (each page is read one urgency group at a time)
+    monkeypatch.setattr(MatchAdmin, "list_per_page", 3)
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = []
+    for criticality in reversed(Criticality.values):
+        for stopped_days_ago, cost_per_day in (
+            (None, None),
+            (2, None),
+            (9, None),
+            (2, Decimal("100")),
+            (3, Decimal("5")),
+        ):
+            for hours_old, score in ((1, 0.5), (30, 0.2), (30, 0.9)):
+                match = MatchFactory(
+                    request__criticality=criticality,
+                    request__stopped_since=None if stopped_days_ago is None else today - timedelta(stopped_days_ago),
+                    request__downtime_usd_per_day=cost_per_day,
+                )
+                Match.objects.filter(pk=match.pk).update(created_at=now - timedelta(hours=hours_old), score=score)
+                stopped = criticality == Criticality.PRODUCTION_STOPPED and stopped_days_ago is not None
+                weight = (stopped_days_ago * (cost_per_day or 1)) if stopped else -1
+                rows.append((Criticality.values.index(criticality), weight, hours_old, score, match.pk))
+    expected = [pk for *_, pk in sorted(rows, key=lambda row: (row[0], -row[1], -row[2], -row[3], -row[4]))]
+
+    # when: the reviewer walks every page
+    listed = []
+    for page in range(1, len(rows) // 3 + 1):
+        listed += listed_ids(admin_client.get(CHANGELIST, {"p": page}))
+
+    # then: the pages together are the queue in its order, each proposal once
+    assert listed == expected
+
+
+def test_queue_counts_up_to_its_limit_and_says_there_are_more(admin_client, monkeypatch):
+    monkeypatch.setattr(ReviewQueuePaginator, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(MatchAdmin, "list_per_page", 2)
+    for _ in range(4):
+        MatchFactory()
+
+    page = admin_client.get(CHANGELIST, headers={"accept-language": "es"}).content.decode()
+
+    assert "Más de 3 propuestas: acótelas con los filtros" in page
+    assert "4 propuestas" not in page
+
+
+def test_queue_within_its_limit_says_how_many_it_holds(admin_client, monkeypatch):
+    monkeypatch.setattr(ReviewQueuePaginator, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(MatchAdmin, "list_per_page", 2)
+    for _ in range(3):
+        MatchFactory()
+
+    page = admin_client.get(CHANGELIST).content.decode()
+
+    assert "3 matches" in page
+    assert "More than" not in page
