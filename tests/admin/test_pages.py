@@ -1,10 +1,14 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from knox.models import AuthToken
 
-from exchange.models import Clearance, Criticality, Match
+from exchange import rates
+from exchange.models import Clearance, Criticality, ExchangeRate, Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Material
@@ -29,6 +33,9 @@ def one_of_everything(admin_user):
         request__criticality=Criticality.PRODUCTION_STOPPED, status=Match.Status.APPROVED, status__admin=admin_user
     )
     Clearance.objects.create(request=match.request, serial="CND-2026-000001")
+    rates.exchange_rate_save(
+        exchange_rate=ExchangeRate(date=date(2026, 11, 27), rate=Decimal("245.67")), user=admin_user
+    )
     NotificationFactory()
     inventory_services.interchange_propose(part=PartFactory(), substitute=PartFactory(), note="Plano", user=SYSTEM)
     Group.objects.create(name="Revisores")
