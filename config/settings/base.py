@@ -174,6 +174,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    "VIEW_NAME_FUNCTION": "config.view_names.view_name",
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.AnonRateThrottle",
         "config.throttling.UserRateThrottle",

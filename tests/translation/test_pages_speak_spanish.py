@@ -140,3 +140,38 @@ def test_the_api_errors_speak_spanish(world, spanish_by_default):
         "409": errors["409"].status_code,
     }
     assert english_in(errors) == {}
+
+
+def test_the_browsable_api_titles_its_pages_in_spanish(world, spanish_by_default):
+    owner = signed_in(world.users["owner"])
+    paths = [
+        "/api/",
+        "/api/requests/",
+        f"/api/requests/{world.request.pk}/",
+        f"/api/requests/{world.request.pk}/matches/",
+        "/api/matches/",
+        f"/api/stock/{world.owner_stock.pk}/movements/",
+        "/api/processes/",
+        "/api/stats/",
+        "/api/rates/",
+        "/api/interchanges/",
+        "/api/clearances/",
+    ]
+    titles = {}
+    for path in paths:
+        page = owner.get(path, headers={"accept": "text/html"}).content.decode()
+        titles[path] = " ".join(re.search(r"<h1>(.*?)</h1>", page, flags=re.DOTALL)[1].split())
+
+    assert titles == {
+        "/api/": "Raíz de la API",
+        "/api/requests/": "Solicitudes de repuestos",
+        f"/api/requests/{world.request.pk}/": "Solicitud de repuesto",
+        f"/api/requests/{world.request.pk}/matches/": "Propuestas",
+        "/api/matches/": "Propuestas",
+        f"/api/stock/{world.owner_stock.pk}/movements/": "Movimientos",
+        "/api/processes/": "Procesos",
+        "/api/stats/": "Estadísticas",
+        "/api/rates/": "Tasas de cambio",
+        "/api/interchanges/": "Intercambios",
+        "/api/clearances/": "Constancias de no disponibilidad nacional",
+    }
