@@ -8,6 +8,7 @@ coordinate. The API's serializers use these instead.
 import math
 import re
 
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -56,7 +57,7 @@ class DecimalField(serializers.DecimalField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """Model fields map to the fields above."""
+    """Model fields map to the fields above; a field declared without a label takes its model field's name."""
 
     serializer_related_field = PrimaryKeyRelatedField
     serializer_field_mapping = {
@@ -77,3 +78,14 @@ class ModelSerializer(serializers.ModelSerializer):
             if field is serializers.DecimalField
         },
     }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model_fields = {
+            field.name: field for field in self.Meta.model._meta.get_fields() if hasattr(field, "verbose_name")
+        }
+        for name, field in fields.items():
+            model_field = model_fields.get(field.source or name)
+            if field.label is None and model_field is not None:
+                field.label = capfirst(model_field.verbose_name)
+        return fields

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from inventory.filters import FilterSet, IdFilter, TextFilter
+from inventory.filters import PLANT_STATE, FilterSet, IdFilter, TextFilter
 
 from . import rates
 from .models import Clearance, Criticality, ExchangeRate, Match, Notification, PartRequest
@@ -13,7 +13,7 @@ class PartRequestFilter(FilterSet):
     status = filters.ChoiceFilter(choices=PartRequest.Status.choices)
     criticality = filters.ChoiceFilter(choices=Criticality.choices)
     part = IdFilter(field_name="part_id")
-    state = TextFilter(field_name="plant__state", lookup_expr="iexact")
+    state = TextFilter(field_name="plant__state", lookup_expr="iexact", label=PLANT_STATE)
 
     class Meta:
         model = PartRequest

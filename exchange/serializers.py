@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -124,10 +125,22 @@ class PartRequestUpdateSerializer(PartRequestSerializer):
         read_only_fields = ["plant", "created_by"]
 
 
+def match_label(name: str):
+    return capfirst(Match._meta.get_field(name).verbose_name)
+
+
 class QuoteSerializer(serializers.Serializer):
-    price = strict.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_PRICE)
-    currency = serializers.ChoiceField(choices=Match.Currency.choices)
-    lead_time_days = strict.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS)
+    price = strict.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_QUOTE_PRICE,
+        label=match_label("quote_price"),
+    )
+    currency = serializers.ChoiceField(choices=Match.Currency.choices, label=match_label("quote_currency"))
+    lead_time_days = strict.IntegerField(
+        min_value=0, max_value=MAX_LEAD_TIME_DAYS, label=match_label("quote_lead_time_days")
+    )
 
 
 class QuoteShownSerializer(QuoteSerializer):
@@ -143,7 +156,9 @@ class QuoteShownSerializer(QuoteSerializer):
 
 
 class QuoteInputSerializer(QuoteSerializer):
-    quantity = strict.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True)
+    quantity = strict.IntegerField(
+        min_value=1, max_value=MAX_QUANTITY, required=False, allow_null=True, label=match_label("quantity")
+    )
 
 
 class MatchSerializer(strict.ModelSerializer):
@@ -231,9 +246,15 @@ class MatchSerializer(strict.ModelSerializer):
 
 class MatchOfferSerializer(QuoteInputSerializer):
     # Only open requests are visible to every plant; a closed one is unknown to an outsider.
-    request = strict.PrimaryKeyRelatedField(queryset=PartRequest.objects.filter(status=PartRequest.Status.OPEN))
-    stock_item = strict.PrimaryKeyRelatedField(queryset=StockItem.objects.all(), required=False, allow_null=True)
-    capability = strict.PrimaryKeyRelatedField(queryset=Capability.objects.all(), required=False, allow_null=True)
+    request = strict.PrimaryKeyRelatedField(
+        queryset=PartRequest.objects.filter(status=PartRequest.Status.OPEN), label=match_label("request")
+    )
+    stock_item = strict.PrimaryKeyRelatedField(
+        queryset=StockItem.objects.all(), required=False, allow_null=True, label=match_label("stock_item")
+    )
+    capability = strict.PrimaryKeyRelatedField(
+        queryset=Capability.objects.all(), required=False, allow_null=True, label=match_label("capability")
+    )
 
 
 class RejectSerializer(serializers.Serializer):

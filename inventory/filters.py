@@ -6,8 +6,10 @@ the indexed normalized columns, never by a case-insensitive substring scan.
 
 from django import forms
 from django.db.models import F, Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.utils import label_for_filter
 
 from .models import Capability, Interchange, Material, Part, Plant, StockItem
 from .normalization import normalize_code
@@ -28,6 +30,10 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# The plant's Venezuelan state, not a record's status.
+PLANT_STATE = Plant._meta.get_field("state").verbose_name
+
+
 class TextFilter(filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", MAX_FILTER_TEXT)
@@ -44,6 +50,13 @@ class FilterSet(filters.FilterSet):
     @classmethod
     def shared_form_class(cls):
         if "_shared_form_class" not in cls.__dict__:
+            for filter_ in cls.base_filters.values():
+                # A class's own filters know no model (an instance's copies do): their labels come from the
+                # model's field names here, lazily, so that each request reads them in its own language.
+                if filter_._label is None:
+                    filter_._label = lazy(label_for_filter, str)(
+                        cls._meta.model, filter_.field_name, filter_.lookup_expr, filter_.exclude
+                    )
             fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
             cls._shared_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
         return cls._shared_form_class
@@ -109,7 +122,7 @@ class StockItemFilter(FilterSet):
     number = TextFilter(method="filter_number", label=_("part number, any brand, normalized"))
     condition = filters.ChoiceFilter(choices=StockItem.Condition.choices)
     exchangeable = filters.BooleanFilter()
-    state = TextFilter(field_name="plant__state", lookup_expr="iexact")
+    state = TextFilter(field_name="plant__state", lookup_expr="iexact", label=PLANT_STATE)
     available = filters.BooleanFilter(method="filter_available", label=_("has units not reserved"))
 
     class Meta:
@@ -127,8 +140,8 @@ class StockItemFilter(FilterSet):
 class CapabilityFilter(FilterSet):
     plant = IdFilter(field_name="plant_id")
     process = filters.ChoiceFilter(choices=Process.choices)
-    material = IdFilter(method="filter_material")
-    state = TextFilter(field_name="plant__state", lookup_expr="iexact")
+    material = IdFilter(method="filter_material", label=_("material"))
+    state = TextFilter(field_name="plant__state", lookup_expr="iexact", label=PLANT_STATE)
 
     class Meta:
         model = Capability

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -21,7 +22,17 @@ from .limits import (
     MIN_ENVELOPE,
     MIN_IT_GRADE,
 )
-from .models import Capability, Interchange, Material, Membership, Part, Plant, StockItem, StockMovement
+from .models import (
+    Capability,
+    Interchange,
+    Material,
+    MaterialDesignation,
+    Membership,
+    Part,
+    Plant,
+    StockItem,
+    StockMovement,
+)
 from .processes import Process
 
 
@@ -86,7 +97,9 @@ class DesignationsField(serializers.ListField):
 
 class MaterialSerializer(strict.ModelSerializer):
     family = serializers.ChoiceField(choices=Material.Family.choices, default=Material.Family.OTHER)
-    designations = DesignationsField(max_length=MAX_LIST, required=False)
+    designations = DesignationsField(
+        max_length=MAX_LIST, required=False, label=capfirst(MaterialDesignation._meta.verbose_name_plural)
+    )
 
     class Meta:
         model = Material
