@@ -167,5 +167,5 @@ def exchange_rates_import(
         # Someone entered one of these days while the file was read: nothing of it is written.
         report.errors.append(RowError(0, columns.header["date"], _("A rate for one of these dates was just entered.")))
         return report
-    report.counts = {_("rates"): len(rates)}
+    report.counts = {"rates": len(rates)}
     return report

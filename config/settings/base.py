@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set, whichever field uses it (and check --deploy stays quiet).
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "exchange.models.Match.Currency",
+        "DeclineReasonEnum": "exchange.models.DeclineReason",
         "ProcessEnum": "inventory.processes.Process",
     },
 }

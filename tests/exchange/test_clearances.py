@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exchange import clearances
 from exchange import services as exchange_services
-from exchange.models import Clearance, Match, Notification, PartRequest
+from exchange.models import Clearance, DeclineReason, Match, Notification, PartRequest
 from tests.factories import PartFactory, stock_item
 
 
@@ -98,7 +98,8 @@ def test_asking_is_refused_while_an_offer_is_open(clearable):
 def test_asking_is_refused_when_a_source_was_declined_without_a_reason(world):
     posted_days_ago(world.request, 4)
     world.quote_and_approve()
-    exchange_services.match_decline(match=world.match, user=world.users["owner"], note="")
+    # The source withdrew (a source owes no reason); nobody says why the exchange could not use it.
+    exchange_services.match_decline(match=world.match, user=world.users["other"], note="")
 
     response = ask(world)
 
@@ -109,12 +110,14 @@ def test_asking_is_refused_when_a_source_was_declined_without_a_reason(world):
 def test_a_source_declined_with_a_reason_counts_as_considered(world):
     posted_days_ago(world.request, 4)
     world.quote_and_approve()
-    exchange_services.match_decline(match=world.match, user=world.users["owner"], note="Precio muy alto")
+    exchange_services.match_decline(
+        match=world.match, user=world.users["owner"], reason=DeclineReason.PRICE, note="Precio muy alto"
+    )
 
     clearance = asked(world)
 
     assert [(source["match"], source["outcome"], source["reason"]) for source in clearance.sources] == [
-        (world.match.pk, "declined", "Precio muy alto")
+        (world.match.pk, "declined", "Price — Precio muy alto")
     ]
 
 

@@ -40,7 +40,7 @@ def test_stock_of_an_approved_substitute_is_proposed_and_the_explanation_names_t
 
     assert match is not None
     assert (match.explanation["fit"], match.explanation["interchange"]) == ("interchange", approved.pk)
-    assert f"#{approved.pk}" in match.explanation["summary"]
+    assert f"#{approved.pk}" in match.summary
 
 
 @pytest.mark.parametrize("decided", ["proposed", "rejected"])

@@ -167,7 +167,11 @@ def test_shipping_moves_units_out_through_the_ledger_and_fulfil_counts_the_dolla
     assert part_request.status == PartRequest.Status.FULFILLED
     assert_ledger_holds(item)
     assert savings_summary()["usd_avoided_total"] == Decimal("126.00")
-    assert savings_summary()["usd_avoided_by_state"] == [{"key": "Barinas", "usd_avoided": Decimal("126.00")}]
+    # The source's quote (150 VES at 40 VES a dollar) is the domestic cost the net subtracts.
+    assert match.usd_domestic_cost == Decimal("3.75")
+    assert savings_summary()["usd_avoided_by_state"] == [
+        {"key": "Barinas", "usd_avoided": Decimal("126.00"), "usd_net": Decimal("122.25")}
+    ]
     assert savings_summary()["domestic_spend_by_currency"] == {"VES": Decimal("150.00")}
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exchange import clearances
 from exchange import services as exchange_services
-from exchange.models import Clearance, PartRequest
+from exchange.models import Clearance, DeclineReason, PartRequest
 from exchange.savings import exchange_stats
 from exchange.transparency import plant_figures_table
 
@@ -154,7 +154,9 @@ def test_transparency_shows_each_plants_figures_the_clearances_and_the_declined_
     served = world.accepted_offer(quantity=1)
     exchange_services.match_fulfil(match=served, user=world.users["owner"])
     declined = world.approved_offer(quantity=1)
-    exchange_services.match_decline(match=declined, user=world.users["owner"], note="Precio muy alto")
+    exchange_services.match_decline(
+        match=declined, user=world.users["owner"], reason=DeclineReason.PRICE, note="Precio muy alto"
+    )
 
     response, shown = page(signed_in(world.users["other"]), "/transparency/")
 
@@ -202,7 +204,9 @@ def test_transparency_costs_a_fixed_number_of_queries(make_world, django_assert_
     world = make_world()
     for _ in range(4):
         declined = world.approved_offer(quantity=1)
-        exchange_services.match_decline(match=declined, user=world.users["owner"], note="Plazo muy largo")
+        exchange_services.match_decline(
+            match=declined, user=world.users["owner"], reason=DeclineReason.LEAD_TIME, note="Plazo muy largo"
+        )
     member = signed_in(world.users["other"])
 
     with django_assert_max_num_queries(14):

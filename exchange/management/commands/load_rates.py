@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from exchange import rates
@@ -29,4 +30,4 @@ class Command(BaseCommand):
                 user=access.SYSTEM,
                 progress=bar.update,
             )
-        self.stdout.write(summary(report))
+        self.stdout.write(summary(report, labels={"rates": gettext_lazy("rates")}))

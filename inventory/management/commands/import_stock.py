@@ -75,8 +75,8 @@ COUNT_LABELS = {
 }
 
 
-def summary(report) -> str:
-    counts = ", ".join(f"{COUNT_LABELS[name]}: {value}" for name, value in report.counts.items())
+def summary(report, labels=COUNT_LABELS) -> str:
+    counts = ", ".join(f"{labels[name]}: {value}" for name, value in report.counts.items())
     text = (_("Dry run, nothing written. %(counts)s") if report.dry_run else _("Done. %(counts)s")) % {"counts": counts}
     if report.ignored_columns:
         text += "\n" + _("Ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)}
