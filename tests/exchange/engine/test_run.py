@@ -1,5 +1,6 @@
 """exchange.engine.run: a run of the engine on the database, through the services that feed it."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -435,14 +436,14 @@ def test_a_batch_matches_each_request_as_alone_in_constant_queries(plant, reques
     with CaptureQueriesContext(connection) as captured:
         engine.part_requests_match(part_request_ids=[part_request.pk for part_request in batch])
     statements = [query["sql"] for query in captured.captured_queries]
-    inserts = [sql for sql in statements if sql.startswith("INSERT")]
+    inserts = [sql for sql in statements if "INSERT INTO" in sql]
     assert len(statements) - len(inserts) <= 9 + fabrication_requests
-    assert {sql.split(" (")[0].replace('"', "") for sql in inserts} == {
-        "INSERT INTO exchange_match",
-        "INSERT INTO exchange_matchstatuschange",
+    assert {table for sql in inserts for table in re.findall(r'INSERT INTO "?(\w+)"?', sql)} == {
+        "exchange_match",
+        "exchange_matchstatuschange",
     }
     if connection.vendor == "postgresql":
-        assert len(inserts) == 2
+        assert len(inserts) <= 2
 
     for part_request in batch:
         expected = proposals_of(alone) if part_request.part_id == part.pk else None
