@@ -1,11 +1,9 @@
 """Proposals stay true: when a source's units fall or its workshop changes, what the open matches promise follows."""
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from bench.invariants import invariant_violations
 from exchange import services as exchange_services
@@ -15,6 +13,7 @@ from inventory.access import SYSTEM
 from inventory.models import StockItem
 from tests.conftest import client_for, requires_postgres
 from tests.factories import MembershipFactory, PartFactory, PlantFactory, UserFactory, stock_item
+from tests.racing import all_at_once
 
 QUOTE = {"price": "30", "currency": "USD", "lead_time_days": 3}
 
@@ -214,24 +213,14 @@ def _race_for_three_units():
         exchange_services.match_approve(match=match, user=admin)
         requesters.append(requester)
         matches.append(match)
-    barrier = threading.Barrier(2)
-    statuses, lock = Counter(), threading.Lock()
-
-    def accept_now(requester, match):
-        try:
-            client = client_for(requester)
-            barrier.wait(timeout=30)
-            status = client.post(f"/api/matches/{match.pk}/accept/", {}, format="json").status_code
-        finally:
-            connection.close()
-        with lock:
-            statuses[status] += 1
-
-    threads = [threading.Thread(target=accept_now, args=pair) for pair in zip(requesters[:2], matches[:2], strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    clients = [client_for(requester) for requester in requesters[:2]]
+    answers = all_at_once(
+        [
+            lambda client=client, match=match: client.post(f"/api/matches/{match.pk}/accept/", {}, format="json")
+            for client, match in zip(clients, matches[:2], strict=True)
+        ]
+    )
+    statuses = Counter(getattr(answer, "status_code", repr(answer)) for answer in answers)
     return item, statuses
 
 

@@ -1,11 +1,9 @@
 """Racing on a clearance: two members asking at the same instant, and a grant racing a refusal."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from exchange import clearances
@@ -13,37 +11,15 @@ from exchange import services as exchange_services
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Clearance, PartRequest
 from tests.conftest import requires_postgres
+from tests.racing import all_at_once, named
 from tests.world import build_world
 
 pytestmark = [pytest.mark.postgres, requires_postgres]
 
 
-def all_at_once(calls) -> Counter:
+def outcomes_of(calls) -> Counter:
     """Each call in its own thread, released together; what each ended with."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-    lock = threading.Lock()
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-            outcome = "done"
-        except TransitionNotAllowed:
-            outcome = "refused"
-        except DatabaseError as error:
-            outcome = f"database error: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return Counter(outcomes)
+    return Counter(named(all_at_once(calls), done="done", refusals={TransitionNotAllowed: "refused"}))
 
 
 def clearable_world():
@@ -59,7 +35,7 @@ def test_members_asking_at_the_same_instant_get_one_clearance():
     world = clearable_world()
     askers = [world.users["owner"], world.users["member"], world.users["admin_member"]]
 
-    outcomes = all_at_once(
+    outcomes = outcomes_of(
         [lambda user=user: clearances.clearance_ask(part_request=world.request, user=user) for user in askers]
     )
 
@@ -73,7 +49,7 @@ def test_a_grant_racing_a_refusal_decides_the_clearance_once():
     clearance = clearances.clearance_ask(part_request=world.request, user=world.users["owner"])
     admin = world.users["admin"]
 
-    outcomes = all_at_once(
+    outcomes = outcomes_of(
         [
             lambda: clearances.clearance_grant(clearance=clearance, user=admin, note="Sin fuente"),
             lambda: clearances.clearance_refuse(clearance=clearance, user=admin, note="Falta una cotización"),

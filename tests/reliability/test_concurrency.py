@@ -13,38 +13,17 @@ from exchange.errors import TransitionNotAllowed
 from exchange.models import Match
 from inventory.errors import InsufficientStock
 from inventory.models import StockItem
+from tests.racing import all_at_once, named
 from tests.world import build_world
 
 RACERS = 20
 UNITS = 10
 
 
-def _accept_all_at_once(matches, user):
-    """Each match accepted by its own thread, all released together; returns what each thread ended with."""
-    barrier = threading.Barrier(len(matches))
-    outcomes = []
-    lock = threading.Lock()
-
-    def accept(match):
-        try:
-            barrier.wait(timeout=30)
-            exchange_services.match_accept(match=match, user=user)
-            outcome = "accepted"
-        except InsufficientStock:
-            outcome = "insufficient"
-        except DatabaseError as error:
-            outcome = f"database error: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=accept, args=(match,)) for match in matches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return Counter(outcomes)
+def _accept_all_at_once(matches, user) -> Counter:
+    """Each match accepted by its own thread, all released together; what each thread ended with."""
+    calls = [lambda match=match: exchange_services.match_accept(match=match, user=user) for match in matches]
+    return Counter(named(all_at_once(calls), done="accepted", refusals={InsufficientStock: "insufficient"}))
 
 
 @pytest.mark.django_db(transaction=True)

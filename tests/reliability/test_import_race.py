@@ -1,14 +1,13 @@
-import threading
 from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from bench.invariants import invariant_violations
 from inventory.models import StockItem
 from tests.conftest import client_for, requires_postgres
 from tests.factories import MembershipFactory, PartFactory, PlantFactory
+from tests.racing import all_at_once
 
 IMPORTERS = 12
 
@@ -20,29 +19,17 @@ def test_racing_imports_creating_the_same_item_each_succeed_or_conflict():
     plant = PlantFactory()
     PartFactory(name="Rodamiento 6205", numbers=[("SKF", "6205-2RS")])
     members = [MembershipFactory(plant=plant).user for _ in range(IMPORTERS)]
-    barrier = threading.Barrier(IMPORTERS)
-    statuses, lock = [], threading.Lock()
+    clients = [client_for(user) for user in members]
+    for client in clients:
+        client.raise_request_exception = False
 
-    def load(user):
-        try:
-            upload = SimpleUploadedFile("stock.csv", b"part number,quantity\n6205-2RS,7\n", "text/csv")
-            client = client_for(user)
-            client.raise_request_exception = False
-            barrier.wait(timeout=30)
-            status = client.post(
-                "/api/stock/import/", {"file": upload, "plant": plant.pk}, format="multipart"
-            ).status_code
-        finally:
-            connection.close()
-        with lock:
-            statuses.append(status)
+    def load(client):
+        upload = SimpleUploadedFile("stock.csv", b"part number,quantity\n6205-2RS,7\n", "text/csv")
+        return client.post("/api/stock/import/", {"file": upload, "plant": plant.pk}, format="multipart")
 
     # when they all load it at the same instant
-    threads = [threading.Thread(target=load, args=(user,)) for user in members]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = all_at_once([lambda client=client: load(client) for client in clients])
+    statuses = [getattr(answer, "status_code", repr(answer)) for answer in answers]
 
     # then each import succeeded or lost the race with a 409, and the store holds the count once
     assert set(Counter(statuses)) <= {200, 409}, Counter(statuses)

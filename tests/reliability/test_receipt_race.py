@@ -1,16 +1,14 @@
 """Receipts racing on PostgreSQL: two confirmations of one shipment, a confirmation against an administrator's
 resolution. Whoever wins, a unit is counted once: received, lost or returned, and the ledger agrees."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from bench.invariants import invariant_violations
 from exchange import services
 from exchange.errors import TransitionNotAllowed
 from exchange.models import Match, PartRequest
 from tests.conftest import requires_postgres
+from tests.racing import all_at_once, named
 from tests.world import build_world
 
 pytestmark = [pytest.mark.postgres, requires_postgres, pytest.mark.django_db(transaction=True)]
@@ -18,27 +16,9 @@ pytestmark = [pytest.mark.postgres, requires_postgres, pytest.mark.django_db(tra
 ROUNDS = 4
 
 
-def race(*calls):
+def race(*calls) -> list[str]:
     """Run each call in its own thread, released together; what each ended with, in the calls' order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-            outcomes[index] = "done"
-        except TransitionNotAllowed:
-            outcomes[index] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return named(all_at_once(calls), done="done", refusals={TransitionNotAllowed: "refused"})
 
 
 def shipped_world():

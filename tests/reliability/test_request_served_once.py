@@ -1,11 +1,9 @@
 """A request is never served twice: accepting reserves no more than the request still needs."""
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from bench.invariants import invariant_violations
 from exchange import services as exchange_services
@@ -13,6 +11,7 @@ from exchange.models import Match, PartRequest
 from inventory.models import StockItem
 from tests.conftest import client_for, requires_postgres
 from tests.factories import MembershipFactory, PartFactory, PlantFactory, ShopFactory, UserFactory, stock_item
+from tests.racing import all_at_once
 
 
 class TwoSources:
@@ -113,25 +112,14 @@ RACE_ROUNDS = 10
 def _race_two_acceptances():
     world = TwoSources(needed=1)
     matches = [world.approved_offer(0), world.approved_offer(1)]
-    barrier = threading.Barrier(len(matches))
-    statuses = Counter()
-    lock = threading.Lock()
-
-    def accept_now(match):
-        try:
-            client = client_for(world.requester)
-            barrier.wait(timeout=30)
-            status = accept(client, match).status_code
-        finally:
-            connection.close()
-        with lock:
-            statuses[status] += 1
-
-    threads = [threading.Thread(target=accept_now, args=(match,)) for match in matches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    clients = [client_for(world.requester) for _ in matches]
+    answers = all_at_once(
+        [
+            lambda client=client, match=match: accept(client, match)
+            for client, match in zip(clients, matches, strict=True)
+        ]
+    )
+    statuses = Counter(getattr(answer, "status_code", repr(answer)) for answer in answers)
     reserved = sum(StockItem.objects.filter(pk__in=[i.pk for i in world.items]).values_list("reserved", flat=True))
     return world, statuses, reserved
 

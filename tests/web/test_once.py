@@ -1,15 +1,15 @@
 """A form sent twice creates one thing (web/once.py)."""
 
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from exchange.models import PartRequest
 from exchange.services import part_request_create
 from tests.conftest import requires_postgres
+from tests.racing import all_at_once
 from web.models import FormSubmission
 from web.once import create_once
 
@@ -68,23 +68,9 @@ def test_another_users_key_is_not_theirs_to_reuse(plant, member, several_member)
 def test_a_double_tap_racing_on_postgresql_creates_one_thing(plant, member):
     key = uuid.uuid4()
     taps = 8
-    barrier = threading.Barrier(taps)
-    answers, errors = [], []
-
-    def tap():
-        try:
-            barrier.wait()
-            answers.append(post_shortage(plant, member, key))
-        except Exception as error:  # collected, then asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tap) for _ in range(taps)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = all_at_once([lambda: post_shortage(plant, member, key)] * taps)
+    answers = [result for result in results if not isinstance(result, Exception)]
+    errors = [result for result in results if isinstance(result, Exception)]
 
     assert errors == []
     assert PartRequest.objects.count() == 1
