@@ -526,6 +526,8 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_user_read_idx"),
+            # The admin's list of every notification in its order, newest first, read backward.
+            models.Index(fields=["at", "id"], name="notification_at_idx"),
         ]
 
     def __str__(self):
