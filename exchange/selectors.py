@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from inventory import access
@@ -50,15 +51,26 @@ def matches_visible_to(user) -> QuerySet:
     matches = Match.objects.all()
     if access.is_administrator(user):
         return matches
-    return matches.filter(pk__in=_match_ids_of_plants(access.plant_ids_acted_for(user)))
+    return matches.filter(_matches_of_plants(access.plant_ids_acted_for(user)))
 
 
-def _match_ids_of_plants(plant_ids) -> QuerySet:
-    """The ids of the matches the plants request or source, from two indexed lookups: an OR across the
-    join to the requests would scan every match."""
+class InArray(In):
+    """``pk IN (subquery)`` written ``pk = ANY(ARRAY(subquery))`` on PostgreSQL: the ids are read first, once,
+    and their rows fetched by key. As ``IN``, the planner may instead walk the whole key in the list's order
+    and keep the rows the subquery returns (29,050 rows read for a page of 51 of a plant's 673)."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def _matches_of_plants(plant_ids) -> InArray:
+    """The condition of the matches the plants request or source: their ids from two indexed lookups (an
+    OR across the join to the requests would scan every match)."""
     as_requester = Match.objects.filter(request__plant_id__in=plant_ids).values("pk")
     as_source = Match.objects.filter(source_plant_id__in=plant_ids).values("pk")
-    return as_requester.union(as_source)
+    return InArray(F("pk"), as_requester.union(as_source))
 
 
 # Admin dashboard: the review workload and where the shortages are.
@@ -312,7 +324,7 @@ def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
         default=Value(""),
     )
     return list(
-        Match.objects.filter(pk__in=_match_ids_of_plants([plant_id]))
+        Match.objects.filter(_matches_of_plants([plant_id]))
         .annotate(waiting_for=waiting_for)
         .exclude(waiting_for="")
         .select_related("request__part", "request__plant", "source_plant")
