@@ -131,6 +131,12 @@ class PartRequest(models.Model):
                 condition=Q(stopped_since__isnull=False),
                 name="request_stopped_since_idx",
             ),
+            # The board reads the open requests of each criticality oldest first (selectors.open_requests_slice).
+            models.Index(
+                fields=["criticality", "created_at", "id"],
+                condition=Q(status="open"),
+                name="request_open_urgency_idx",
+            ),
         ]
 
     def __str__(self):

@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name='notification',
             index=models.Index(fields=['at', 'id'], name='notification_at_idx'),
         ),
+        migrations.AddIndex(
+            model_name='partrequest',
+            index=models.Index(condition=models.Q(('status', 'open')), fields=['criticality', 'created_at', 'id'], name='request_open_urgency_idx'),
+        ),
     ]

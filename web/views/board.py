@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from exchange.engine.rules import great_circle_km
-from exchange.selectors import board_requests, open_requests_fitting, plant_capabilities
+from exchange.selectors import board_requests, open_requests_fitting, open_requests_slice, plant_capabilities
 from inventory.selectors import plant_states
 
 from ..acting import acting_plant_required
@@ -34,7 +34,7 @@ def board(request):
         requests = requests.filter(pk__in=fits)
     page = filters.get("page") or 1
     # One row more than a page says whether there is a next page, without counting them all.
-    rows = list(requests[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    rows = open_requests_slice(requests, (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1)
     has_next = len(rows) > PAGE_SIZE
     today = timezone.localdate()
     lines = []
