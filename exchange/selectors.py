@@ -184,14 +184,15 @@ def part_requests_visible_to(user) -> QuerySet:
     )
 
 
-def plant_part_requests(*, plant_id: int, status: str, today, limit: int = 200) -> list[PartRequest]:
-    """A plant's requests of one status, most urgent first, each with ``best_source``. Two queries."""
+def plant_part_requests(*, plant_id: int, status: str, today, start: int, stop: int) -> list[PartRequest]:
+    """Rows ``start`` to ``stop`` of a plant's requests of one status, most urgent first, each with
+    ``best_source``. Two queries."""
     requests = (
         PartRequest.objects.filter(plant_id=plant_id, status=status)
         .select_related("part")
         .order_by(*by_urgency(today), F("needed_by").asc(nulls_last=True), "-pk")
     )
-    return _with_best_source(requests, limit)
+    return _with_best_source(requests, start, stop)
 
 
 def part_request_for_page(*, part_request_id: int, user) -> PartRequest:
@@ -312,14 +313,14 @@ def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[Pa
         .select_related("part")
         .order_by(*by_urgency(timezone.localdate()), F("needed_by").asc(nulls_last=True), "created_at", "pk")
     )
-    return _with_best_source(requests, limit)
+    return _with_best_source(requests, 0, limit)
 
 
-def _with_best_source(requests: QuerySet, limit: int) -> list[PartRequest]:
-    """The first ``limit`` requests, each with ``best_source``: its best live match (its source plant
-    loaded) or None. Two queries: the request's other matches are never read."""
+def _with_best_source(requests: QuerySet, start: int, stop: int) -> list[PartRequest]:
+    """Rows ``start`` to ``stop`` of the requests, each with ``best_source``: its best live match (its
+    source plant loaded) or None. Two queries: the requests' other matches are never read."""
     best = Match.objects.filter(request=OuterRef("pk"), status__in=LIVE_MATCH_STATUSES).order_by("-score", "pk")
-    requests = list(requests.annotate(best_source_id=Subquery(best.values("pk")[:1]))[:limit])
+    requests = list(requests.annotate(best_source_id=Subquery(best.values("pk")[:1]))[start:stop])
     sources = Match.objects.select_related("source_plant").in_bulk(
         [request.best_source_id for request in requests if request.best_source_id]
     )

@@ -21,7 +21,7 @@ from tests.factories import (
     every_urgency,
     stock_item,
 )
-from web.views import board
+from web import paging
 
 from .conftest import signed_in
 
@@ -153,7 +153,7 @@ def test_the_board_pages_follow_urgency_then_cost_so_far_then_age_across_every_g
 ):
     # given: open shortages of every criticality, with and without a stop date and a day's cost, of
     # different ages, over several pages of three (each page is read one urgency group at a time)
-    monkeypatch.setattr(board, "PAGE_SIZE", 3)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
     now = timezone.now()
     rows = []
     for urgency in every_urgency(timezone.localdate()):
