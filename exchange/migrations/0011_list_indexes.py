@@ -21,4 +21,8 @@ class Migration(migrations.Migration):
             model_name='partrequest',
             index=models.Index(condition=models.Q(('status', 'open')), fields=['criticality', 'created_at', 'id'], name='request_open_urgency_idx'),
         ),
+        migrations.AddIndex(
+            model_name='partrequest',
+            index=models.Index(condition=models.Q(('status', 'open'), ('stopped_since__isnull', False)), fields=['criticality', 'stopped_since'], name='request_open_stopped_idx'),
+        ),
     ]
