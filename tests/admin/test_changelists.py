@@ -45,6 +45,17 @@ def test_a_list_beyond_the_limit_offers_the_pages_up_to_it_and_no_further(admin_
     assert beyond.status_code == 302 and beyond.url.endswith("?e=1")
 
 
+def test_a_search_beyond_the_limit_says_it_found_more(admin_client, limit_of_3_and_pages_of_2):
+    plant = PlantFactory(name="Sidor")
+    for _ in range(5):
+        stock_item(plant=plant)
+
+    page = admin_client.get(STOCK_ITEMS, {"q": "sidor"}).content.decode()
+
+    assert "more than 3 results" in page
+    assert "4 results" not in page
+
+
 def test_a_list_within_the_limit_says_how_many_it_holds(admin_client, limit_of_3_and_pages_of_2):
     for _ in range(3):
         stock_item()
