@@ -116,9 +116,10 @@ def test_a_source_declined_with_a_reason_counts_as_considered(world):
 
     clearance = asked(world)
 
-    assert [(source["match"], source["outcome"], source["reason"]) for source in clearance.sources] == [
-        (world.match.pk, "declined", "Price — Precio muy alto")
-    ]
+    # The reason is kept as its code, so that each reader reads it in their own language.
+    assert [
+        (source["match"], source["outcome"], source["decline_reason"], source["reason"]) for source in clearance.sources
+    ] == [(world.match.pk, "declined", "price", "Precio muy alto")]
 
 
 def test_asking_runs_the_engine_and_is_refused_when_it_finds_a_source_nobody_looked_at(clearable):
@@ -167,6 +168,7 @@ def test_a_clearance_asked_has_a_serial_and_the_sources_considered(clearable):
             "source": "stock",
             "origin": "engine",
             "outcome": "rejected",
+            "decline_reason": "",
             "reason": "Rodamiento dañado",
             "quote": None,
         }
