@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exchange import clearances
 from exchange import services as exchange_services
-from exchange.models import Clearance, DeclineReason, Match, Notification, PartRequest
+from exchange.models import Clearance, Match, Notification, PartRequest
 from tests.factories import PartFactory, stock_item
 
 
@@ -109,10 +109,7 @@ def test_asking_is_refused_when_a_source_was_declined_without_a_reason(world):
 
 def test_a_source_declined_with_a_reason_counts_as_considered(world):
     posted_days_ago(world.request, 4)
-    world.quote_and_approve()
-    exchange_services.match_decline(
-        match=world.match, user=world.users["owner"], reason=DeclineReason.PRICE, note="Precio muy alto"
-    )
+    world.decline_for_price()
 
     clearance = asked(world)
 

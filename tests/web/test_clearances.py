@@ -131,10 +131,7 @@ def test_an_expired_clearance_says_so(clearable):
 
 def test_a_declined_sources_reason_reads_in_the_readers_language(world):
     posted_days_ago(world.request, 4)
-    world.quote_and_approve()
-    exchange_services.match_decline(
-        match=world.match, user=world.users["owner"], reason=DeclineReason.PRICE, note="Precio muy alto"
-    )
+    world.decline_for_price()
     clearance = granted(world)
 
     _, in_spanish = page(Client(), f"/verify/{clearance.serial}/")
