@@ -131,6 +131,13 @@ class PartRequest(models.Model):
                 condition=Q(stopped_since__isnull=False),
                 name="request_stopped_since_idx",
             ),
+            # A workshop's requests are read by the list of processes they name, and their material
+            # (engine.reads.requests_a_workshop_can_make); the lists themselves by walking it.
+            models.Index(
+                fields=["processes", "material"],
+                condition=Q(status="open"),
+                name="request_open_processes_idx",
+            ),
         ]
 
     def __str__(self):
