@@ -463,15 +463,6 @@ def open_requests_fitting(capabilities: list[Capability]) -> dict[int, Fit]:
     }
 
 
-def requests_fitting_slice(requests: QuerySet, capabilities: list[Capability], start: int, stop: int) -> list:
-    """Rows ``start`` to ``stop``, in their order, of those of ``requests`` (open ones, ordered, such as
-    board_requests) that the engine would propose a workshop for (fitting_workshop). Only the keys of
-    the requests that fit are sorted; the page's rows alone are read whole, with the relations that
-    ``requests`` selects. Two queries."""
-    fitting = requests.filter(fitting_workshop(capabilities)).values("pk")[start:stop]
-    return list(requests.filter(pk__in=Subquery(fitting)))
-
-
 class OfferSource(NamedTuple):
     """One of a plant's stock items or capabilities, and why it cannot be offered on a request (if so)."""
 

@@ -1,8 +1,5 @@
 """The machine shops' pages: the board, offers and the workshop, for every role."""
 
-import html
-import re
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,16 +7,8 @@ from django.test import Client
 
 from exchange import engine
 from exchange import services as exchange_services
-from exchange.engine import rules
 from exchange.models import Match, PartRequest
-from exchange.selectors import (
-    capability_candidate,
-    fitting_requests_by_capability,
-    open_requests_by_urgency,
-    open_requests_fitting,
-    plant_capabilities,
-    request_spec,
-)
+from exchange.selectors import open_requests_fitting, plant_capabilities
 from inventory.models import Capability, MaterialDesignation
 from tests.factories import MaterialFactory, MembershipFactory, PartFactory, ShopFactory, capability, stock_item
 
@@ -186,92 +175,6 @@ def test_fits_shows_exactly_what_the_engine_proposes_the_workshop_for(plant, mem
     assert fits[requests[0].pk].distance_km == pytest.approx(
         Match.objects.get(request=requests[0], source_plant=workshop).distance_km, abs=0.1
     )
-
-
-def requests_the_rule_fits(workshop) -> list[int]:
-    """The open requests, most urgent first, for which the engine's rule in Python chooses the workshop."""
-    candidates = [capability_candidate(capability) for capability in plant_capabilities(workshop.pk)]
-    return [
-        part_request.pk
-        for part_request in open_requests_by_urgency().select_related("plant")
-        if rules.fabricator_capabilities(request_spec(part_request), candidates)
-    ]
-
-
-@pytest.fixture
-def mixed_shortages(plant, member, workshop, steel):
-    """Shortages of every urgency and stop date, that fit the workshop or fail one condition each."""
-    capability(plant=workshop, process="turning", materials=[steel], max_diameter_mm=300, best_it_grade=7)
-    capability(plant=workshop, process="motor_rewinding", max_weight_kg=500)
-    bronze = MaterialFactory(name="Bronce")
-    kinds = [
-        {"material": steel, "processes": ["turning"], "diameter_mm": 100},
-        {"material": steel, "processes": ["turning"], "diameter_mm": 400},
-        {"material": bronze, "processes": ["turning"]},
-        {"processes": ["turning", "motor_rewinding"], "it_grade": 8, "weight_kg": 200},
-        {"material": steel, "processes": ["turning"], "it_grade": 6},
-        {"material": steel, "processes": ["turning", "grinding"]},
-        {"material": bronze, "processes": ["motor_rewinding"]},
-        {"processes": ["motor_rewinding"], "weight_kg": 80},
-        {},
-    ]
-    urgencies = [
-        {"criticality": "production_stopped", "stopped_since": date(2026, 11, 1), "downtime_usd_per_day": 900},
-        {"criticality": "production_stopped", "stopped_since": date(2026, 11, 20)},
-        {"criticality": "production_stopped"},
-        {"criticality": "degraded"},
-        {"criticality": "preventive"},
-    ]
-    for number in range(130):
-        fields = kinds[number % len(kinds)] | urgencies[number // 3 % len(urgencies)]
-        if "stopped_since" in fields:
-            fields = fields | {"stopped_since": fields["stopped_since"] + timedelta(days=number % 7)}
-        shortage(plant, member, description=f"Pieza {number}", **fields)
-
-
-def listed_requests(page: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'class="item" href="/requests/(\d+)/"', page)]
-
-
-def test_fits_pages_list_every_request_the_rule_fits_in_board_order_and_no_other(
-    foreman_client, workshop, mixed_shortages
-):
-    expected = requests_the_rule_fits(workshop)
-    listed, pages, url = [], [], "/board/?fits=on"
-    while url:
-        page = foreman_client.get(url if url.startswith("/") else f"/board/{url}").content.decode()
-        pages.append(listed_requests(page))
-        listed += pages[-1]
-        url = html.unescape(match.group(1)) if (match := re.search(r'<a href="([^"]+)" rel="next"', page)) else ""
-
-    assert len(expected) > 2 * 25
-    assert listed == expected
-    assert all(len(rows) == 25 for rows in pages[:-1]) and 0 < len(pages[-1]) <= 25
-
-
-def test_fits_pages_keep_the_other_filters(foreman_client, workshop, mixed_shortages):
-    expected = [
-        pk for pk in requests_the_rule_fits(workshop) if PartRequest.objects.get(pk=pk).criticality == "degraded"
-    ]
-
-    page = foreman_client.get("/board/", {"fits": "on", "criticality": "degraded"}).content.decode()
-
-    assert listed_requests(page) == expected and expected
-
-
-def test_the_workshop_counts_and_shows_the_most_urgent_of_each_capability(foreman_client, workshop, mixed_shortages):
-    expected = requests_the_rule_fits(workshop)
-    needing = {
-        process: [pk for pk in expected if process in PartRequest.objects.get(pk=pk).processes]
-        for process in ("turning", "motor_rewinding")
-    }
-
-    fits = fitting_requests_by_capability(plant_capabilities(workshop.pk))
-
-    for made in plant_capabilities(workshop.pk):
-        assert fits[made.pk].count == len(needing[made.process])
-        assert [part_request.pk for part_request in fits[made.pk].first] == needing[made.process][:3]
-    assert all(len(request_ids) > 3 for request_ids in needing.values())
 
 
 def test_the_board_offers_to_other_plants_only(member_client, foreman_client, shaft_request):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from exchange.engine.rules import great_circle_km
-from exchange.selectors import board_requests, plant_capabilities, requests_fitting_slice
+from exchange.selectors import board_requests, fitting_workshop, plant_capabilities
 from inventory.selectors import plant_states
 
 from ..acting import acting_plant_required
@@ -27,15 +27,13 @@ def board(request):
         state=filters.get("state", ""),
         criticality=filters.get("criticality", ""),
     )
-    page = filters.get("page") or 1
-    # One row more than a page says whether there is a next page, without counting them all.
-    start, stop = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1
     capabilities = None
     if filters.get("fits"):
         capabilities = plant_capabilities(plant.pk)
-        rows = requests_fitting_slice(requests, capabilities, start, stop)
-    else:
-        rows = list(requests[start:stop])
+        requests = requests.filter(fitting_workshop(capabilities))
+    page = filters.get("page") or 1
+    # One row more than a page says whether there is a next page, without counting them all.
+    rows = list(requests[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     today = timezone.localdate()
     lines = []
