@@ -453,10 +453,11 @@ def _made_by(processes, chosen) -> Q:
     # The requests naming exactly these processes that the capabilities chosen for them can make: a
     # material each handles, a size within the smallest limit, a grade the tightest reaches.
     makes = Q(processes=processes)
-    depending = [c.material_ids for c in chosen if c.process not in MATERIAL_INDEPENDENT_PROCESSES]
-    if depending:
-        handled = frozenset.intersection(*depending)
-        makes &= Q(material__isnull=True) | Q(material_id__in=sorted(handled)) if handled else Q(material__isnull=True)
+    handling = [c.material_ids for c in chosen if c.process not in MATERIAL_INDEPENDENT_PROCESSES]
+    if handling:
+        handled_by_all = frozenset.intersection(*handling)
+        no_material = Q(material__isnull=True)
+        makes &= no_material | Q(material_id__in=sorted(handled_by_all)) if handled_by_all else no_material
     for request_field, limit_field in ENVELOPE:
         limits = [getattr(c, limit_field) for c in chosen if getattr(c, limit_field) is not None]
         if limits:
