@@ -439,11 +439,11 @@ def requests_a_workshop_can_make(capabilities: list[CapabilityCandidate]) -> Q:
     processes that open requests name and that the plant covers (open_process_lists): the database
     reads only the requests of those lists (request_open_processes_idx) and compares plain columns.
     A plant holds one capability per process (a unique constraint), so each list names the
-    capabilities it takes. One query.
+    capabilities it takes. One query, none for a plant without capabilities.
     """
     by_process = {capability.process: capability for capability in capabilities}
     condition = Q(pk__in=[])
-    for processes in open_process_lists():
+    for processes in open_process_lists() if capabilities else ():
         if processes and set(processes) <= set(by_process):
             condition |= _made_by(processes, [by_process[process] for process in processes])
     return condition
