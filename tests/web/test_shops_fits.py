@@ -3,9 +3,10 @@ page, and each capability's count and first three, are what the engine's rule in
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from exchange import services as exchange_services
 from exchange.engine import rules
@@ -37,6 +38,7 @@ def foreman_client(workshop):
 def shortages(plant, member, workshop):
     """130 shortages of every urgency and stop date, that the workshop can make or that fail one condition."""
     steel, bronze = MaterialFactory(name="Acero 1045"), MaterialFactory(name="Bronce")
+    today = timezone.localdate()
     capability(plant=workshop, process="turning", materials=[steel], max_diameter_mm=300, best_it_grade=7)
     capability(plant=workshop, process="motor_rewinding", max_weight_kg=500)
     kinds = [
@@ -52,8 +54,8 @@ def shortages(plant, member, workshop):
         {},
     ]
     urgencies = [
-        {"criticality": "production_stopped", "stopped_since": date(2026, 11, 1), "downtime_usd_per_day": 900},
-        {"criticality": "production_stopped", "stopped_since": date(2026, 11, 20)},
+        {"criticality": "production_stopped", "stopped_since": today - timedelta(days=30), "downtime_usd_per_day": 900},
+        {"criticality": "production_stopped", "stopped_since": today - timedelta(days=12)},
         {"criticality": "production_stopped"},
         {"criticality": "degraded"},
         {"criticality": "preventive"},
@@ -61,7 +63,7 @@ def shortages(plant, member, workshop):
     for number in range(130):
         fields = {"quantity": 1} | kinds[number % len(kinds)] | urgencies[number // 3 % len(urgencies)]
         if "stopped_since" in fields:
-            fields["stopped_since"] += timedelta(days=number % 7)
+            fields["stopped_since"] -= timedelta(days=number % 7)
         exchange_services.part_request_create(plant=plant, user=member, description=f"Pieza {number}", **fields)
 
 
