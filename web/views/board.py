@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from exchange.engine.rules import great_circle_km
-from exchange.selectors import board_requests, open_requests_fitting, plant_capabilities
+from exchange.selectors import board_requests, fitting_workshop, plant_capabilities
 from inventory.selectors import plant_states
 
 from ..acting import acting_plant_required
@@ -27,11 +27,10 @@ def board(request):
         state=filters.get("state", ""),
         criticality=filters.get("criticality", ""),
     )
-    fits = capabilities = None
+    capabilities = None
     if filters.get("fits"):
         capabilities = plant_capabilities(plant.pk)
-        fits = open_requests_fitting(capabilities)
-        requests = requests.filter(pk__in=fits)
+        requests = requests.filter(fitting_workshop(capabilities))
     page = filters.get("page") or 1
     # One row more than a page says whether there is a next page, without counting them all.
     rows = list(requests[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
@@ -39,12 +38,9 @@ def board(request):
     today = timezone.localdate()
     lines = []
     for part_request in rows[:PAGE_SIZE]:
-        if fits is not None:
-            distance_km = fits[part_request.pk].distance_km
-        else:
-            distance_km = great_circle_km(
-                plant.latitude, plant.longitude, part_request.plant.latitude, part_request.plant.longitude
-            )
+        distance_km = great_circle_km(
+            plant.latitude, plant.longitude, part_request.plant.latitude, part_request.plant.longitude
+        )
         days_open = (today - timezone.localtime(part_request.created_at).date()).days
         lines.append({"request": part_request, "distance_km": distance_km, "days_open": days_open})
     query = {name: value for name, value in request.GET.items() if name != "page" and value}
@@ -54,7 +50,7 @@ def board(request):
         {
             "form": form,
             "lines": lines,
-            "fits": fits is not None,
+            "fits": capabilities is not None,
             "no_capabilities": capabilities == [],
             "next_url": f"?{urlencode({**query, 'page': page + 1})}" if has_next else "",
             "previous_url": f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
