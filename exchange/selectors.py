@@ -39,7 +39,6 @@ from .engine.rules import (
     CapabilityCandidate,
     RequestSpec,
     StockCandidate,
-    great_circle_km,
     stock_is_feasible,
     workshop_failures,
 )
@@ -431,37 +430,10 @@ def request_spec(part_request: PartRequest) -> RequestSpec:
     )
 
 
-class Fit(NamedTuple):
-    """An open request a plant's workshop can make: the distance, and the capabilities it takes."""
-
-    distance_km: float | None
-    capability_ids: tuple[int, ...]
-
-
 def fitting_workshop(capabilities: list[Capability]) -> Q:
     """The condition on open requests that the engine would propose a workshop for: ``capabilities``
     are one plant's (plant_capabilities). One query (engine.reads.requests_a_workshop_can_make)."""
     return requests_a_workshop_can_make([capability_candidate(capability) for capability in capabilities])
-
-
-def open_requests_fitting(capabilities: list[Capability]) -> dict[int, Fit]:
-    """Every open request the engine would propose a workshop for, by request id: ``capabilities`` are
-    one plant's (plant_capabilities). Two queries, reading only those requests; a page of them is
-    open_requests_by_urgency() filtered by fitting_workshop."""
-    if not capabilities:
-        return {}
-    plant = capabilities[0].plant
-    capability_of = {capability.process: capability.pk for capability in capabilities}
-    requests = PartRequest.objects.filter(fitting_workshop(capabilities), status=PartRequest.Status.OPEN)
-    return {
-        request_id: Fit(
-            great_circle_km(latitude, longitude, plant.latitude, plant.longitude),
-            tuple(capability_of[process] for process in processes),
-        )
-        for request_id, processes, latitude, longitude in requests.values_list(
-            "pk", "processes", "plant__latitude", "plant__longitude"
-        )
-    }
 
 
 class OfferSource(NamedTuple):
