@@ -178,6 +178,8 @@ EXPLAINED = (
     "api /api/parts/?search=xq-no-such-part",
     "api /api/matches/",
     "api /api/matches/?status=proposed",
+    "page /board/?fits=on (shop)",
+    "page /capabilities/ (shop)",
 )
 
 

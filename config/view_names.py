@@ -48,12 +48,13 @@ def _model_of(view):
     queryset = getattr(view, "queryset", None)
     if queryset is not None:
         return queryset.model
-    if not hasattr(view, "get_serializer_class"):
-        return None
-    # A view DRF builds for the breadcrumbs has served no request, so no action: its default serializer.
-    if not hasattr(view, "action"):
-        view.action = None
-    meta = getattr(view.get_serializer_class(), "Meta", None)
+    # A view DRF builds for the breadcrumbs has served no request, so has no action to choose a serializer
+    # by: its declared one names the model.
+    if hasattr(view, "action") and hasattr(view, "get_serializer_class"):
+        serializer_class = view.get_serializer_class()
+    else:
+        serializer_class = getattr(view, "serializer_class", None)
+    meta = getattr(serializer_class, "Meta", None)
     return getattr(meta, "model", None)
 
 

@@ -38,7 +38,7 @@ def sources_table(sources) -> str:
                 source["plant"],
                 Match.Source(source["source"]).label,
                 Match.Status(source["outcome"]).label,
-                source["reason"] or "—",
+                clearances.source_reason(source) or "—",
             )
             for source in sources
         ),

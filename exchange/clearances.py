@@ -23,7 +23,7 @@ from inventory import access
 
 from . import engine
 from .errors import TransitionNotAllowed
-from .models import Clearance, Match, PartRequest
+from .models import Clearance, DeclineReason, Match, PartRequest
 from .services import _close_request, _enqueue_after_commit
 from .transitions import OPEN_STATUSES
 
@@ -38,16 +38,35 @@ def months_after(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def outcome_reason(match: Match) -> str:
-    """Why the source came to its present status.
-
-    A decline's is the reason the requester chose, with its note; a rejection's, the note of the
-    administrator's change. Load the match's history with it (prefetch_related("history")).
-    """
+def _outcome_note(match: Match) -> str:
+    """The note that goes with a source's present status: the requester's, beside a decline's reason; else
+    that of the administrator's change (its history loaded: prefetch_related("history"))."""
     if match.status == Match.Status.DECLINED and match.decline_reason:
-        return " — ".join(part for part in (str(match.get_decline_reason_display()), match.decline_note) if part)
+        return match.decline_note
     changes = [change for change in match.history.all() if change.to_status == match.status]
     return changes[-1].note.strip() if changes else ""
+
+
+def _decline_reason(match: Match) -> str:
+    return match.decline_reason if match.status == Match.Status.DECLINED else ""
+
+
+def reason_text(decline_reason: str, note: str) -> str:
+    """A source's reason as its reader reads it: the decline's reason in the reader's language, then the note."""
+    label = str(DeclineReason(decline_reason).label) if decline_reason else ""
+    return " — ".join(part for part in (label, note) if part)
+
+
+def outcome_reason(match: Match) -> str:
+    """Why the source came to its present status: a decline's reason with its note, or the note of the
+    administrator's change. Load the match's history with it (prefetch_related("history"))."""
+    return reason_text(_decline_reason(match), _outcome_note(match))
+
+
+def source_reason(source: dict) -> str:
+    """The reason of a source in a clearance's snapshot, in the reader's language (snapshots sealed before the
+    reason's code was kept hold the words written then, in ``reason``)."""
+    return reason_text(source.get("decline_reason", ""), source["reason"])
 
 
 def _sources_considered(part_request: PartRequest) -> list[dict]:
@@ -65,7 +84,9 @@ def _sources_considered(part_request: PartRequest) -> list[dict]:
             "source": match.source,
             "origin": match.origin,
             "outcome": match.status,
-            "reason": outcome_reason(match),
+            # The reason's code, not its words: the certificate is read in its reader's language.
+            "decline_reason": _decline_reason(match),
+            "reason": _outcome_note(match),
             "quote": (
                 {
                     "price": str(match.quote_price),

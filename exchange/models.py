@@ -125,6 +125,13 @@ class PartRequest(models.Model):
             models.Index(fields=["status", "part"], name="request_status_part_idx"),
             models.Index(fields=["status", "material"], name="request_status_material_idx"),
             models.Index(fields=["status", "needed_by"], name="request_status_needed_by_idx"),
+            # A workshop's requests are read by the list of processes they name, and their material
+            # (engine.reads.requests_a_workshop_can_make); the lists themselves by walking it.
+            models.Index(
+                fields=["processes", "material"],
+                condition=Q(status="open"),
+                name="request_open_processes_idx",
+            ),
             # The review queue reads the requests with a stop date in the queue's order (selectors.review_queue_slice).
             models.Index(
                 fields=["criticality", "stopped_since"],

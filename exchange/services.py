@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -295,7 +295,7 @@ def match_quote(
         user=user,
         note=_("Quoted %(price)s %(currency)s, %(days)d days, %(quantity)d units.")
         % {
-            "price": match.quote_price,
+            "price": formats.number_format(match.quote_price, 2, force_grouping=True),
             "currency": match.quote_currency,
             "days": match.quote_lead_time_days,
             "quantity": match.quantity,

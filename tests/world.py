@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from exchange import engine, rates
 from exchange import services as exchange_services
-from exchange.models import ExchangeRate, Match, PartRequest
+from exchange.models import DeclineReason, ExchangeRate, Match, PartRequest
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Capability, Material, Membership, Part, Plant, StockItem
@@ -83,6 +83,13 @@ class World:
             match=self.match, user=self.users["other"], price=Decimal("30"), currency="USD", lead_time_days=3
         )
         exchange_services.match_approve(match=self.match, user=self.users["admin"])
+
+    def decline_for_price(self, note="Precio muy alto"):
+        """The world's match quoted and approved, then declined by the requester for its price."""
+        self.quote_and_approve()
+        exchange_services.match_decline(
+            match=self.match, user=self.users["owner"], reason=DeclineReason.PRICE, note=note
+        )
 
     def accept(self):
         self.quote_and_approve()

@@ -384,6 +384,10 @@ def open_requests_for_interchange(interchange: Interchange) -> QuerySet:
     )
 
 
+# Each size of a part and the capability's limit for it.
+ENVELOPE = (("diameter_mm", "max_diameter_mm"), ("length_mm", "max_length_mm"), ("weight_kg", "max_weight_kg"))
+
+
 def open_requests_for_capability(capability: Capability) -> list[int]:
     """The open requests a capability may help serve: rules.capability_serves (its process, one of its
     materials, its envelope) as a filter of requests, from the requests' side."""
@@ -391,11 +395,7 @@ def open_requests_for_capability(capability: Capability) -> list[int]:
     material_ids = list(capability.materials.values_list("id", flat=True))
     if capability.process not in MATERIAL_INDEPENDENT_PROCESSES:
         requests = requests.filter(Q(material_id__in=material_ids) | Q(material__isnull=True))
-    for limit_field, request_field in (
-        ("max_diameter_mm", "diameter_mm"),
-        ("max_length_mm", "length_mm"),
-        ("max_weight_kg", "weight_kg"),
-    ):
+    for request_field, limit_field in ENVELOPE:
         limit = getattr(capability, limit_field)
         if limit is not None:
             requests = requests.filter(Q(**{f"{request_field}__isnull": True}) | Q(**{f"{request_field}__lte": limit}))
@@ -405,3 +405,65 @@ def open_requests_for_capability(capability: Capability) -> list[int]:
         for request_id, processes in requests.values_list("id", "processes")
         if capability.process in processes
     ]
+
+
+def open_process_lists() -> list[list[str]]:
+    """The distinct lists of processes that open requests name: one probe of request_open_processes_idx
+    per list, however many requests name each."""
+    table = PartRequest._meta.db_table
+    rows = fetch(
+        f"""
+        WITH RECURSIVE listed(processes) AS (
+            SELECT * FROM (SELECT processes FROM {table} WHERE status = %s ORDER BY processes LIMIT 1) AS first
+            UNION ALL
+            SELECT (
+                SELECT r.processes FROM {table} r
+                WHERE r.status = %s AND r.processes > listed.processes ORDER BY r.processes LIMIT 1
+            )
+            FROM listed WHERE listed.processes IS NOT NULL
+        )
+        SELECT processes FROM listed WHERE processes IS NOT NULL
+        """,
+        [PartRequest.Status.OPEN, PartRequest.Status.OPEN],
+    )
+    field = PartRequest._meta.get_field("processes")
+    return [field.from_db_value(row[0], None, connection) for row in rows]
+
+
+def requests_a_workshop_can_make(capabilities: list[CapabilityCandidate]) -> Q:
+    """rules.fabricator_capabilities as a filter of open requests, for one plant's capabilities.
+
+    A request names processes, each one this plant has, in a capability that handles the material
+    (or whose process ignores it) and whose envelope holds the part; where the request states an
+    IT grade, the tightest of the capabilities it takes reaches it. Written out for each list of
+    processes that open requests name and that the plant covers (open_process_lists): the database
+    reads only the requests of those lists (request_open_processes_idx) and compares plain columns.
+    A plant holds one capability per process (a unique constraint), so each list names the
+    capabilities it takes. One query, none for a plant without capabilities.
+    """
+    by_process = {capability.process: capability for capability in capabilities}
+    condition = Q(pk__in=[])
+    for processes in open_process_lists() if capabilities else ():
+        if processes and set(processes) <= set(by_process):
+            condition |= _made_by(processes, [by_process[process] for process in processes])
+    return condition
+
+
+def _made_by(processes, chosen) -> Q:
+    # The requests naming exactly these processes that the capabilities chosen for them can make: a
+    # material each handles, a size within the smallest limit, a grade the tightest reaches.
+    makes = Q(processes=processes)
+    handling = [c.material_ids for c in chosen if c.process not in MATERIAL_INDEPENDENT_PROCESSES]
+    if handling:
+        handled_by_all = frozenset.intersection(*handling)
+        no_material = Q(material__isnull=True)
+        makes &= no_material | Q(material_id__in=sorted(handled_by_all)) if handled_by_all else no_material
+    for request_field, limit_field in ENVELOPE:
+        limits = [getattr(c, limit_field) for c in chosen if getattr(c, limit_field) is not None]
+        if limits:
+            makes &= Q(**{f"{request_field}__isnull": True}) | Q(**{f"{request_field}__lte": min(limits)})
+    grades = [capability.best_it_grade for capability in chosen if capability.best_it_grade is not None]
+    reaches_grade = Q(it_grade__isnull=True)
+    if grades:
+        reaches_grade |= Q(it_grade__gte=min(grades))
+    return makes & reaches_grade

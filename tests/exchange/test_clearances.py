@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exchange import clearances
 from exchange import services as exchange_services
-from exchange.models import Clearance, DeclineReason, Match, Notification, PartRequest
+from exchange.models import Clearance, Match, Notification, PartRequest
 from tests.factories import PartFactory, stock_item
 
 
@@ -109,16 +109,14 @@ def test_asking_is_refused_when_a_source_was_declined_without_a_reason(world):
 
 def test_a_source_declined_with_a_reason_counts_as_considered(world):
     posted_days_ago(world.request, 4)
-    world.quote_and_approve()
-    exchange_services.match_decline(
-        match=world.match, user=world.users["owner"], reason=DeclineReason.PRICE, note="Precio muy alto"
-    )
+    world.decline_for_price()
 
     clearance = asked(world)
 
-    assert [(source["match"], source["outcome"], source["reason"]) for source in clearance.sources] == [
-        (world.match.pk, "declined", "Price — Precio muy alto")
-    ]
+    # The reason is kept as its code, so that each reader reads it in their own language.
+    assert [
+        (source["match"], source["outcome"], source["decline_reason"], source["reason"]) for source in clearance.sources
+    ] == [(world.match.pk, "declined", "price", "Precio muy alto")]
 
 
 def test_asking_runs_the_engine_and_is_refused_when_it_finds_a_source_nobody_looked_at(clearable):
@@ -167,6 +165,7 @@ def test_a_clearance_asked_has_a_serial_and_the_sources_considered(clearable):
             "source": "stock",
             "origin": "engine",
             "outcome": "rejected",
+            "decline_reason": "",
             "reason": "Rodamiento dañado",
             "quote": None,
         }

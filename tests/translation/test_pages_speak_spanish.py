@@ -175,3 +175,15 @@ def test_the_browsable_api_titles_its_pages_in_spanish(world, spanish_by_default
         "/api/interchanges/": "Intercambios",
         "/api/clearances/": "Constancias de no disponibilidad nacional",
     }
+
+
+def test_the_browsable_apis_raw_data_form_speaks_spanish(world, spanish_by_default):
+    owner = signed_in(world.users["owner"])
+
+    page = owner.get("/api/requests/", headers={"accept": "text/html"}).content.decode()
+
+    labels = [
+        " ".join(label.split()).rstrip(":") for label in re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.DOTALL)
+    ]
+    assert "Tipo de contenido" in labels and "Contenido" in labels
+    assert "Media type" not in labels and "Content" not in labels

@@ -129,6 +129,19 @@ def test_an_expired_clearance_says_so(clearable):
     assert "venció el" in shown and "Válida hasta el" not in shown
 
 
+def test_a_declined_sources_reason_reads_in_the_readers_language(world):
+    posted_days_ago(world.request, 4)
+    world.decline_for_price()
+    clearance = granted(world)
+
+    _, in_spanish = page(Client(), f"/verify/{clearance.serial}/")
+    _, in_english = page(Client(headers={"accept-language": "en"}), f"/verify/{clearance.serial}/")
+
+    assert "Precio — Precio muy alto" in in_spanish
+    assert "Price — Precio muy alto" in in_english
+    assert "NO coincide" not in in_spanish
+
+
 def test_an_altered_record_shows_that_its_digest_no_longer_matches(clearable):
     clearance = granted(clearable)
     sources = clearance.sources

@@ -61,7 +61,8 @@ def test_the_page_shows_the_source_quantity_quote_explanation_and_history(member
     page = member_client.get(f"/matches/{quoted.pk}/").content.decode()
 
     assert f"Fuente: {other_plant.name}" in page
-    assert "95,50 USD" in page and "2 días" in page
+    assert "<dt>Cotización</dt>" in page and "95,50 USD" in page and "2 días" in page
+    assert "Cotizado: 95,50 USD, 2 días" in page  # the quote's line in the history, in Venezuelan numbers
     assert quoted.summary in page
     assert "Historial" in page and "admin" in page  # who approved
     assert f'href="/requests/{quoted.request_id}/"' in page
@@ -246,6 +247,8 @@ def test_the_requester_receives_fewer_units_than_shipped_into_its_store(member_c
     services.match_ship(match=accepted, user=other_member, note="Zoom 77")
     page = member_client.get(f"/matches/{accepted.pk}/").content.decode()
     assert 'name="into_stock"' in page and "Guardarlas en nuestro almacén como repuestos" in page
+    # the box's hint reads after its label, not before the box
+    assert page.index("Guardarlas en nuestro almacén") < page.index("Entran en la existencia de su planta")
 
     response = member_client.post(f"/matches/{accepted.pk}/fulfil/", {"quantity": "2", "into_stock": "on"})
 

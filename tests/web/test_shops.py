@@ -5,12 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from exchange import engine
 from exchange import services as exchange_services
 from exchange.models import Criticality, Match, PartRequest
-from exchange.selectors import open_requests_fitting, plant_capabilities
 from inventory.models import Capability, MaterialDesignation
 from tests.factories import (
     MaterialFactory,
@@ -192,7 +191,7 @@ def test_fits_queries_stay_constant(foreman_client, plant, member, lathe, steel,
     assert page.count('class="item"') == 25
 
 
-def test_fits_shows_exactly_what_the_engine_proposes_the_workshop_for(plant, member, workshop, steel):
+def test_fits_shows_exactly_what_the_engine_proposes_the_workshop_for(plant, member, workshop, steel, foreman_client):
     other_steel = MaterialFactory(name="Bronce")
     capability(plant=workshop, process="turning", materials=[steel], max_diameter_mm=300, best_it_grade=7)
     capability(plant=workshop, process="motor_rewinding", max_weight_kg=500)
@@ -214,12 +213,12 @@ def test_fits_shows_exactly_what_the_engine_proposes_the_workshop_for(plant, mem
         )
     )
 
-    fits = open_requests_fitting(plant_capabilities(workshop.pk))
+    page = foreman_client.get("/board/", {"fits": "on"}).content.decode()
 
-    assert set(fits) == proposed == {requests[0].pk, requests[5].pk}
-    assert fits[requests[0].pk].distance_km == pytest.approx(
-        Match.objects.get(request=requests[0], source_plant=workshop).distance_km, abs=0.1
-    )
+    shown = {part_request.pk for part_request in requests if f'href="/requests/{part_request.pk}/offer/"' in page}
+    assert shown == proposed == {requests[0].pk, requests[5].pk}
+    distance = Match.objects.get(request=requests[0], source_plant=workshop).distance_km
+    assert f"{formats.number_format(round(distance), 0, force_grouping=True)} km" in page
 
 
 def test_the_board_offers_to_other_plants_only(member_client, foreman_client, shaft_request):

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from exchange.engine.rules import great_circle_km
-from exchange.selectors import board_requests, open_requests_fitting, open_requests_slice, plant_capabilities
+from exchange.selectors import board_requests, fitting_workshop, open_requests_slice, plant_capabilities
 from inventory.selectors import plant_states
 
 from .. import paging
@@ -25,22 +25,18 @@ def board(request):
         state=filters.get("state", ""),
         criticality=filters.get("criticality", ""),
     )
-    fits = capabilities = None
+    capabilities = None
     if filters.get("fits"):
         capabilities = plant_capabilities(plant.pk)
-        fits = open_requests_fitting(capabilities)
-        requests = requests.filter(pk__in=fits)
+        requests = requests.filter(fitting_workshop(capabilities))
     page = filters.get("page") or 1
     rows = open_requests_slice(requests, *paging.page_bounds(page))
     today = timezone.localdate()
     lines = []
     for part_request in rows[: paging.PAGE_SIZE]:
-        if fits is not None:
-            distance_km = fits[part_request.pk].distance_km
-        else:
-            distance_km = great_circle_km(
-                plant.latitude, plant.longitude, part_request.plant.latitude, part_request.plant.longitude
-            )
+        distance_km = great_circle_km(
+            plant.latitude, plant.longitude, part_request.plant.latitude, part_request.plant.longitude
+        )
         days_open = (today - timezone.localtime(part_request.created_at).date()).days
         lines.append({"request": part_request, "distance_km": distance_km, "days_open": days_open})
     return render(
@@ -49,7 +45,7 @@ def board(request):
         {
             "form": form,
             "lines": lines,
-            "fits": fits is not None,
+            "fits": capabilities is not None,
             "no_capabilities": capabilities == [],
             **paging.page_links(request, page, rows),
         },

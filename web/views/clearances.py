@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from exchange import transparency
+from exchange.clearances import source_reason
 from exchange.models import Match
 from inventory.selectors import plant_states
 
@@ -29,6 +30,7 @@ def verify(request, serial):
             **source,
             "source_label": Match.Source(source["source"]).label,
             "outcome_label": Match.Status(source["outcome"]).label,
+            "reason": source_reason(source),
         }
         for source in (clearance.sources if clearance else [])
     ]

@@ -1,10 +1,11 @@
 """exchange.engine.reads: what the SQL retrieves is what the rules accept.
 
 The hard conditions of capability fit are written in Python (rules.capability_serves,
-rules.fabricator_capabilities), in the candidate SQL (reads.capability_candidates) and
-in the reverse-match filter (reads.open_requests_for_capability). Random capabilities
-and requests show the three agree on every condition: the process set, the material,
-each envelope limit and the IT grade. Parts sharing a number are written in the stock
+rules.fabricator_capabilities), in the candidate SQL (reads.capability_candidates), in
+the reverse-match filter (reads.open_requests_for_capability) and in the filter of the
+requests a workshop can make (reads.requests_a_workshop_can_make, the board's and the
+capabilities page's). Random capabilities and requests show they agree on every
+condition: the process set, the material, each envelope limit and the IT grade. Parts sharing a number are written in the stock
 candidate SQL and in inventory.selectors.interchangeable_parts (the reverse match's
 filter): random numbers, written in forms that normalize alike, show both follow SPEC's rule.
 """
@@ -180,6 +181,27 @@ def test_the_reverse_match_filter_selects_exactly_the_requests_the_rule_accepts(
             selected = reads.open_requests_for_capability(Capability.objects.get(pk=capability.capability_id))
 
             assert set(selected) == accepted
+
+    in_rolled_back_savepoint(check)
+
+
+# One plant's workshop: at most one capability per process, of all the processes requests draw from.
+workshop_capabilities = st.dictionaries(st.sampled_from(PROCESSES), capability_limits, max_size=len(PROCESSES))
+
+
+@EXAMPLES
+@given(drawn_capabilities=workshop_capabilities, drawn_requests=request_specs)
+def test_the_workshop_filter_selects_exactly_the_requests_the_rule_lets_it_make(
+    country, drawn_capabilities, drawn_requests
+):
+    def check():
+        stored = store_capabilities(country, {(0, process): limits for process, limits in drawn_capabilities.items()})
+        specs = store_requests(country, drawn_requests)
+        accepted = {request_id for request_id, spec in specs.items() if rules.fabricator_capabilities(spec, stored)}
+
+        selected = PartRequest.objects.filter(reads.requests_a_workshop_can_make(stored))
+
+        assert set(selected.values_list("pk", flat=True)) == accepted
 
     in_rolled_back_savepoint(check)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0010_review_queue_indexes'),
+        ('exchange', '0011_open_requests_by_processes_index'),
         ('inventory', '0009_part_search_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
