@@ -205,6 +205,7 @@ def main():
     parser.add_argument(
         "--only", default="", help="measure the paths whose label contains one of these texts, comma-separated"
     )
+    parser.add_argument("--skip", default="", help="leave out the paths whose label contains one of these texts")
     parser.add_argument("--explain", action="store_true", help="print the plans of the reads that grew with the data")
     arguments = parser.parse_args()
     configure()
@@ -218,7 +219,12 @@ def main():
     users, tokens = callers()
     by_role = clients(users, tokens)
     wanted = arguments.only.split(",")
-    rows = [row for row in reads(users) if row[0] == "floor" or any(text in row[0] for text in wanted)]
+    skipped = [text for text in arguments.skip.split(",") if text]
+    rows = [
+        row
+        for row in reads(users)
+        if row[0] == "floor" or (any(text in row[0] for text in wanted) and not any(text in row[0] for text in skipped))
+    ]
     print(
         f"{Plant.objects.count():,} plants, {Part.objects.count():,} parts, {Match.objects.count():,} matches "
         f"({Match.objects.filter(status=Match.Status.PROPOSED).count():,} proposed); "

@@ -10,13 +10,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -33,6 +31,7 @@ from inventory.admin import (
     plant_state_filter,
     processes_field,
 )
+from inventory.changelists import CappedChangeListMixin, CappedCountPaginator
 from inventory.errors import ConflictError
 from inventory.models import Part
 
@@ -157,23 +156,13 @@ def quote_text(match) -> str:
     }
 
 
-class ReviewQueuePaginator(Paginator):
-    """Counts the queue up to COUNT_LIMIT + 1 rows (the page then says "more than COUNT_LIMIT"), and reads a
-    page in the queue's order group by group (selectors.review_queue_slice) instead of sorting every proposal."""
-
-    COUNT_LIMIT = 1000
+class ReviewQueuePaginator(CappedCountPaginator):
+    """Reads a page in the queue's order group by group (selectors.review_queue_slice) instead of sorting
+    every proposal; counts like every changelist, up to its limit."""
 
     def __init__(self, *args, in_queue_order, **kwargs):
         super().__init__(*args, **kwargs)
         self.in_queue_order = in_queue_order
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.COUNT_LIMIT + 1].count()
-
-    @property
-    def count_is_limited(self):
-        return self.count > self.COUNT_LIMIT
 
     def page(self, number):
         number = self.validate_number(number)
@@ -191,7 +180,7 @@ def two_lines(first, second):
 
 
 @admin.register(Match)
-class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class MatchAdmin(CappedChangeListMixin, PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     part_lookup = "request__part"
     # Few, dense columns: the queue fits a 1,280 px screen beside the filters.
     list_display = ["match_id", "part_and_quantity", "plants", "source_and_distance", "score_display", "quote", "age"]
@@ -206,9 +195,6 @@ class MatchAdmin(PartNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["request__plant", "request__part", "source_plant"]
     search_fields = ["request__plant__name", "source_plant__name"]
-    show_full_result_count = False
-    # A reviewer works down the top of the queue; a shorter page renders in half the time.
-    list_per_page = 50
     actions = ["approve_selected", "reject_selected"]
     inlines = [MatchStatusChangeInline]
     change_form_template = "admin/exchange/match/change_form.html"
@@ -583,7 +569,9 @@ class PartRequestForm(forms.ModelForm):
 
 
 @admin.register(PartRequest)
-class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin):
+class PartRequestAdmin(
+    CappedChangeListMixin, PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, PlantStateColumn, admin.ModelAdmin
+):
     form = PartRequestForm
     list_display = [
         "request_id",
@@ -603,7 +591,6 @@ class PartRequestAdmin(PartNumberSearchMixin, ServiceErrorsAsMessagesMixin, Plan
     list_filter = ["status", "criticality", plant_state_filter("plant__state")]
     list_select_related = ["plant", "part"]
     search_fields = ["plant__name", "number", "description"]
-    show_full_result_count = False
     autocomplete_fields = ["part", "material"]
     readonly_fields = [
         "plant",
@@ -751,18 +738,17 @@ class NotificationReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(CappedChangeListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user", "plant", "kind", "request_id", "text", "read_at"]
     list_filter = ["kind", NotificationReadFilter]
     list_select_related = ["user", "plant", "request__part", "match__source_plant"]
     search_fields = ["user__username", "plant__name"]
-    show_full_result_count = False
     fields = ["at", "user", "plant", "kind", "request", "match", "text", "details", "read_at"]
     readonly_fields = fields
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class ExchangeRateAdmin(CappedChangeListMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
     list_display = ["date", "rate", "currency", "source", "created_by"]
     list_filter = ["source", "currency"]
     date_hierarchy = "date"

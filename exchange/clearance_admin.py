@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from inventory.admin import ReadOnlyAdminMixin, plant_state_filter
+from inventory.changelists import CappedChangeListMixin
 
 from . import clearances
 from .admin import SERVICE_REFUSALS, ReviewStatusFilter, admin_link, refusal_text
@@ -64,12 +65,11 @@ class AskedFirstStatusFilter(ReviewStatusFilter):
 
 
 @admin.register(Clearance)
-class ClearanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ClearanceAdmin(CappedChangeListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["serial", "request_link", "plant", "status", "asked_at", "granted_at", "valid_until"]
     list_filter = [AskedFirstStatusFilter, plant_state_filter("request__plant__state")]
     list_select_related = ["request__plant", "request__part"]
     search_fields = ["serial", "request__plant__name"]
-    show_full_result_count = False
     change_form_template = "admin/exchange/clearance/change_form.html"
     fields = [
         "serial",

@@ -138,6 +138,18 @@ class PartRequest(models.Model):
                 condition=Q(stopped_since__isnull=False),
                 name="request_stopped_since_idx",
             ),
+            # The board reads the open requests of each criticality oldest first (selectors.open_requests_slice),
+            # and the open lines stopped since a date, the one group it sorts whole, apart from closed ones.
+            models.Index(
+                fields=["criticality", "created_at", "id"],
+                condition=Q(status="open"),
+                name="request_open_urgency_idx",
+            ),
+            models.Index(
+                fields=["criticality", "stopped_since"],
+                condition=Q(status="open", stopped_since__isnull=False),
+                name="request_open_stopped_idx",
+            ),
         ]
 
     def __str__(self):
@@ -533,6 +545,8 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_user_read_idx"),
+            # The admin's list of every notification in its order, newest first, read backward.
+            models.Index(fields=["at", "id"], name="notification_at_idx"),
         ]
 
     def __str__(self):

@@ -7,7 +7,19 @@ sweep and the notifications. PartRequest.days_stopped and downtime_cost_usd are 
 for one request in Python.
 """
 
-from django.db.models import Case, DateField, DecimalField, ExpressionWrapper, F, Func, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from .models import Criticality
@@ -72,3 +84,37 @@ def stopped_weight(today, prefix: str = ""):
 def by_urgency(today, prefix: str = "") -> list:
     """The order_by keys of urgency, most urgent first; callers add their own tie-breakers."""
     return [urgency_rank(prefix).asc(), stopped_weight(today, prefix).desc()]
+
+
+def slice_in_urgency_order(rows: QuerySet, start: int, stop: int, *, today, tiebreak, prefix: str = "") -> list:
+    """Rows ``start`` to ``stop`` of ``rows`` in urgency order (by_urgency, then ``tiebreak``), one urgency
+    group at a time.
+
+    Sorting every row on the CASE of by_urgency reads them all; each group is read in the order of an
+    index instead and stops at the rows the page needs. The groups in sequence are the order exactly:
+    lines stopped since a date, costliest first (stopped_weight: the one group sorted whole, and a small
+    one), then other stopped lines, then degraded, then preventive, each in ``tiebreak`` order.
+    """
+    stopped = Criticality.PRODUCTION_STOPPED
+    criticality, stopped_since = f"{prefix}criticality", f"{prefix}stopped_since__isnull"
+    groups = [
+        (Q(**{criticality: stopped, stopped_since: False}), (stopped_weight(today, prefix).desc(),)),
+        (Q(**{criticality: stopped, stopped_since: True}), ()),
+        *((Q(**{criticality: other}), ()) for other in Criticality.values if other != stopped),
+    ]
+    found: list = []
+    skip = start
+    for condition, first_keys in groups:
+        wanted = stop - start - len(found)
+        if not wanted:
+            return found
+        group = rows.filter(condition).order_by(*first_keys, *tiebreak)
+        if skip:
+            skipped = group.order_by()[:skip].count()
+            skip -= skipped
+            if skip:
+                continue
+            found += group[skipped : skipped + wanted]
+        else:
+            found += group[:wanted]
+    return found

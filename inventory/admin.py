@@ -9,14 +9,18 @@ only shape the input and show the services' refusals.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from . import access, services
+from .changelists import CappedChangeListMixin
 from .errors import ConflictError
 from .models import (
     Capability,
@@ -32,7 +36,7 @@ from .models import (
 )
 from .normalization import normalize_code
 from .processes import Process
-from .selectors import part_ids_by_numbers
+from .selectors import part_categories, part_ids_by_numbers, plant_states
 from .spreadsheet_admin import (
     CapabilitySpreadsheetAdminMixin,
     PartSpreadsheetAdminMixin,
@@ -136,25 +140,26 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
-def plant_state_filter(field_path, title=_("state")):
-    """Filter by a plant's state, listing the states from the small plant table.
+def listed_values_filter(field_path, values, title):
+    """Filter by the values ``values()`` lists, a cheap read, where Django's own filter of the field would
+    scan the whole filtered table (matches, movements, parts) for its distinct values on every page load."""
 
-    Django's default filter for a related field scans the whole filtered
-    table (matches, movements) for its distinct values on every page load.
-    """
-
-    class PlantStateFilter(admin.SimpleListFilter):
+    class ListedValuesFilter(admin.SimpleListFilter):
         parameter_name = field_path
 
         def lookups(self, request, model_admin):
-            states = Plant.objects.exclude(state="").order_by("state").values_list("state", flat=True).distinct()
-            return [(state, state) for state in states]
+            return [(value, value) for value in values()]
 
         def queryset(self, request, queryset):
             return queryset.filter(**{field_path: self.value()}) if self.value() else queryset
 
-    PlantStateFilter.title = title
-    return PlantStateFilter
+    ListedValuesFilter.title = title
+    return ListedValuesFilter
+
+
+def plant_state_filter(field_path, title=_("state")):
+    """Filter by a plant's state, listing the states from the small plant table."""
+    return listed_values_filter(field_path, plant_states, title)
 
 
 class PlantStateColumn:
@@ -312,9 +317,9 @@ def saved_as(obj, saved):
 
 
 @admin.register(Plant)
-class PlantAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
+class PlantAdmin(CappedChangeListMixin, ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "ownership", "sector", "state", "city"]
-    list_filter = ["kind", "ownership", "state"]
+    list_filter = ["kind", "ownership", plant_state_filter("state")]
     search_fields = ["name", "city", "state", "sector"]
     inlines = [MembershipInline, CapabilityInline, StockItemInline]
 
@@ -367,7 +372,7 @@ class PlantAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelA
 
 
 @admin.register(Material)
-class MaterialAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
+class MaterialAdmin(CappedChangeListMixin, ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["name", "family", "designation_list"]
     list_filter = ["family"]
     search_fields = ["name"]
@@ -430,6 +435,7 @@ class PartForm(forms.ModelForm):
 
 @admin.register(Part)
 class PartAdmin(
+    CappedChangeListMixin,
     PartSpreadsheetAdminMixin,
     PartNumberSearchMixin,
     ServiceErrorsAsMessagesMixin,
@@ -439,10 +445,9 @@ class PartAdmin(
     form = PartForm
     part_lookup = "pk"
     list_display = ["name", "category", "number_list", "material", "import_price_usd"]
-    list_filter = ["category", "material__family"]
+    list_filter = [listed_values_filter("category", part_categories, _("category")), "material__family"]
     list_select_related = ["material"]
     search_fields = ["name"]
-    show_full_result_count = False
     autocomplete_fields = ["material"]
     inlines = [PartNumberInline]
 
@@ -479,7 +484,7 @@ class InterchangeForm(forms.ModelForm):
 
 
 @admin.register(Interchange)
-class InterchangeAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class InterchangeAdmin(CappedChangeListMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
     """Proposals of interchangeable parts, approved or rejected here through the services."""
 
     form = InterchangeForm
@@ -487,7 +492,6 @@ class InterchangeAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
     list_filter = ["status", "two_way"]
     list_select_related = ["part", "substitute", "created_by", "approved_by"]
     search_fields = ["part__name", "substitute__name", "note"]
-    show_full_result_count = False
     autocomplete_fields = ["part", "substitute"]
     readonly_fields = ["status", "created_by", "approved_by", "decided_at", "created_at", "updated_at"]
     actions = ["approve_selected", "reject_selected"]
@@ -563,6 +567,7 @@ class StockMovementInline(ReadOnlyInline):
 
 @admin.register(StockItem)
 class StockItemAdmin(
+    CappedChangeListMixin,
     StockItemSpreadsheetAdminMixin,
     PartNumberSearchMixin,
     ServiceErrorsAsMessagesMixin,
@@ -574,7 +579,6 @@ class StockItemAdmin(
     list_filter = ["condition", "exchangeable", "plant__kind", "plant__ownership", plant_state_filter("plant__state")]
     list_select_related = ["part", "plant"]
     search_fields = ["part__name", "plant__name", "location"]
-    show_full_result_count = False
     autocomplete_fields = ["plant", "part"]
     readonly_fields = ["quantity", "reserved", "created_at", "updated_at"]
     actions = ["mark_exchangeable", "mark_not_exchangeable"]
@@ -638,15 +642,15 @@ class StockItemAdmin(
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StockMovementAdmin(CappedChangeListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger: read only, never edited."""
 
     list_display = ["at", "stock_item", "plant", "delta", "reason", "match", "user"]
-    list_filter = ["reason", plant_state_filter("stock_item__plant__state")]
+    # Dated by ranges (today, the past 7 days, this month, this year), which cost no query: a date
+    # hierarchy reads the distinct days of the whole ledger on every page.
+    list_filter = ["reason", plant_state_filter("stock_item__plant__state"), ("at", admin.DateFieldListFilter)]
     list_select_related = ["stock_item__part", "stock_item__plant", "user"]
     search_fields = ["stock_item__plant__name", "stock_item__part__name", "note"]
-    show_full_result_count = False
-    date_hierarchy = "at"
 
     @admin.display(description=_("plant"), ordering="stock_item__plant__name")
     def plant(self, movement):
@@ -655,6 +659,7 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Capability)
 class CapabilityAdmin(
+    CappedChangeListMixin,
     CapabilitySpreadsheetAdminMixin,
     ServiceErrorsAsMessagesMixin,
     ServiceDeletesMixin,
@@ -697,7 +702,7 @@ class CapabilityAdmin(
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
+class MembershipAdmin(CappedChangeListMixin, ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.ModelAdmin):
     list_display = ["user", "plant", "role", "created_at"]
     list_filter = ["role", "plant__kind"]
     list_select_related = ["user", "plant"]
@@ -716,11 +721,24 @@ class MembershipAdmin(ServiceErrorsAsMessagesMixin, ServiceDeletesMixin, admin.M
         services.membership_delete(membership=obj, user=request.user)
 
 
+# Django's and knox's own changelists, with the capped count like every other.
+admin.site.unregister(Group)
+admin.site.unregister(AuthToken)
 admin.site.unregister(get_user_model())
 
 
+@admin.register(Group)
+class ExchangeGroupAdmin(CappedChangeListMixin, GroupAdmin):
+    pass
+
+
+@admin.register(AuthToken)
+class ExchangeAuthTokenAdmin(CappedChangeListMixin, AuthTokenAdmin):
+    pass
+
+
 @admin.register(get_user_model())
-class ExchangeUserAdmin(UserAdmin):
+class ExchangeUserAdmin(CappedChangeListMixin, UserAdmin):
     def get_deleted_objects(self, objs, request):
         deleted = super().get_deleted_objects(objs, request)
         protected = deleted[3]

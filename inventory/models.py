@@ -301,13 +301,16 @@ class StockMovement(models.Model):
         verbose_name=_("user"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Indexed by movement_at_idx, which leads with it.
+    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["-at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(delta=0), name="movement_delta_not_zero")]
+        # The ledger in its order, newest first, read backward: the whole ledger is never sorted.
+        indexes = [models.Index(fields=["at", "id"], name="movement_at_idx")]
 
     def __str__(self):
         return f"{self.stock_item_id}: {self.delta:+d} ({self.reason})"

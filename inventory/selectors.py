@@ -24,27 +24,42 @@ KNOWN_BRANDS_CACHE_KEY = "inventory:known-brands"
 KNOWN_BRANDS_SECONDS = 60
 
 
-# Each step finds the next brand in the index on brand: a few dozen index probes where DISTINCT would
-# read all 500,000 numbers (PostgreSQL before 18 has no skip scan; SQLite runs the same SQL).
-DISTINCT_BRANDS_SQL = """
-WITH RECURSIVE brands(brand) AS (
-    SELECT MIN(brand) FROM {table}
+# Each step finds the next value in the column's index: a few dozen index probes where DISTINCT would
+# read every row, all 500,000 numbers for the brands (PostgreSQL before 18 has no skip scan; SQLite runs
+# the same SQL).
+DISTINCT_INDEXED_VALUES_SQL = """
+WITH RECURSIVE found(value) AS (
+    SELECT MIN({column}) FROM {table}
     UNION ALL
-    SELECT (SELECT MIN(brand) FROM {table} WHERE brand > brands.brand) FROM brands WHERE brands.brand IS NOT NULL
+    SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) FROM found WHERE found.value IS NOT NULL
 )
-SELECT brand FROM brands WHERE brand IS NOT NULL
+SELECT value FROM found WHERE value IS NOT NULL
 """
+
+
+def distinct_indexed_values(model, field_name: str) -> list:
+    """The distinct values of an indexed column, in order, from its index."""
+    quote = connection.ops.quote_name
+    sql = DISTINCT_INDEXED_VALUES_SQL.format(
+        table=quote(model._meta.db_table), column=quote(model._meta.get_field(field_name).column)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [value for (value,) in cursor.fetchall()]
 
 
 def known_brands() -> frozenset[str]:
     """The normalized brands of the catalogue's numbers ("SKF", "FAG", "GENERIC"), cached (see forget_known_brands)."""
     brands = cache.get(KNOWN_BRANDS_CACHE_KEY)
     if brands is None:
-        with connection.cursor() as cursor:
-            cursor.execute(DISTINCT_BRANDS_SQL.format(table=PartNumber._meta.db_table))
-            brands = frozenset(normalize_code(brand) for (brand,) in cursor.fetchall()) - {""}
+        brands = frozenset(normalize_code(brand) for brand in distinct_indexed_values(PartNumber, "brand")) - {""}
         cache.set(KNOWN_BRANDS_CACHE_KEY, brands, KNOWN_BRANDS_SECONDS)
     return brands
+
+
+def part_categories() -> list[str]:
+    """The catalogue's categories, for a filter's choices."""
+    return [category for category in distinct_indexed_values(Part, "category") if category]
 
 
 def forget_known_brands(**_signal) -> None:

@@ -1,5 +1,7 @@
 import io
+from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,7 +10,7 @@ from PIL import Image
 
 from exchange import engine
 from exchange import services as exchange_services
-from exchange.models import Match, Notification, PartRequest
+from exchange.models import Criticality, Match, Notification, PartRequest
 from inventory import access
 from inventory import services as inventory_services
 from inventory.models import Capability, Material, Membership, Part, PartNumber, Plant, StockItem
@@ -227,3 +229,32 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         lambda notification: PartRequest.objects.create(plant=notification.plant, description="Bomba", quantity=1)
     )
     event_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class Urgency(NamedTuple):
+    """One kind of urgency a request can have, and where SPEC "Urgency" puts it: by ``rank``, then by
+    ``weight``, the highest first (the cost so far, or the days stopped; -1 unless stopped since a date)."""
+
+    criticality: str
+    stopped_since: object
+    downtime_usd_per_day: Decimal | None
+    rank: int
+    weight: Decimal | int
+
+
+def every_urgency(today) -> list[Urgency]:
+    """Each criticality, with and without a stop date and a day's cost, least urgent first."""
+    urgencies = []
+    for criticality in reversed(Criticality.values):
+        for stopped_days_ago, cost_per_day in ((None, None), (2, None), (9, None), (2, Decimal(100)), (3, Decimal(5))):
+            stopped = criticality == Criticality.PRODUCTION_STOPPED and stopped_days_ago is not None
+            urgencies.append(
+                Urgency(
+                    criticality,
+                    None if stopped_days_ago is None else today - timedelta(stopped_days_ago),
+                    cost_per_day,
+                    Criticality.values.index(criticality),
+                    stopped_days_ago * (cost_per_day or 1) if stopped else -1,
+                )
+            )
+    return urgencies

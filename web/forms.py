@@ -94,7 +94,13 @@ def _choices_with_blank(choices, blank):
     return [("", blank), *choices]
 
 
-class BoardFilterForm(forms.Form):
+class PageForm(forms.Form):
+    """A list's page number, from the query string; pages are 25 lines (web.paging)."""
+
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False, widget=forms.HiddenInput)
+
+
+class BoardFilterForm(PageForm):
     """The board's filters, read from the query string (GET): a bookmark or a shared link keeps them."""
 
     q = forms.CharField(
@@ -107,7 +113,6 @@ class BoardFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     criticality = forms.ChoiceField(label=_("Criticality"), required=False)
     fits = forms.BooleanField(label=_("Only those my workshop can make"), required=False)
-    page = forms.IntegerField(min_value=1, max_value=10_000, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -10,7 +9,7 @@ from django.utils import timezone
 from exchange import services
 from exchange.admin import MatchAdmin, ReviewQueuePaginator
 from exchange.models import Criticality, Match, MatchStatusChange
-from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory
+from tests.factories import MatchFactory, PartFactory, PlantFactory, ShopFactory, every_urgency
 
 CHANGELIST = reverse("admin:exchange_match_changelist")
 
@@ -204,27 +203,17 @@ def test_queue_pages_follow_urgency_then_cost_so_far_then_age_then_score_across_
     # given: proposals of every criticality, with and without a stop date and a day's cost, of different
     # ages and scores, more than one page of three (each page is read one urgency group at a time)
     monkeypatch.setattr(MatchAdmin, "list_per_page", 3)
-    today = timezone.localdate()
     now = timezone.now()
     rows = []
-    for criticality in reversed(Criticality.values):
-        for stopped_days_ago, cost_per_day in (
-            (None, None),
-            (2, None),
-            (9, None),
-            (2, Decimal("100")),
-            (3, Decimal("5")),
-        ):
-            for hours_old, score in ((1, 0.5), (30, 0.2), (30, 0.9)):
-                match = MatchFactory(
-                    request__criticality=criticality,
-                    request__stopped_since=None if stopped_days_ago is None else today - timedelta(stopped_days_ago),
-                    request__downtime_usd_per_day=cost_per_day,
-                )
-                Match.objects.filter(pk=match.pk).update(created_at=now - timedelta(hours=hours_old), score=score)
-                stopped = criticality == Criticality.PRODUCTION_STOPPED and stopped_days_ago is not None
-                weight = (stopped_days_ago * (cost_per_day or 1)) if stopped else -1
-                rows.append((Criticality.values.index(criticality), weight, hours_old, score, match.pk))
+    for urgency in every_urgency(timezone.localdate()):
+        for hours_old, score in ((1, 0.5), (30, 0.2), (30, 0.9)):
+            match = MatchFactory(
+                request__criticality=urgency.criticality,
+                request__stopped_since=urgency.stopped_since,
+                request__downtime_usd_per_day=urgency.downtime_usd_per_day,
+            )
+            Match.objects.filter(pk=match.pk).update(created_at=now - timedelta(hours=hours_old), score=score)
+            rows.append((urgency.rank, urgency.weight, hours_old, score, match.pk))
     expected = [pk for *_, pk in sorted(rows, key=lambda row: (row[0], -row[1], -row[2], -row[3], -row[4]))]
 
     # when: the reviewer walks every page

@@ -114,6 +114,22 @@ def test_the_list_costs_the_same_queries_for_5_or_25_shortages(
         member_client.get("/requests/")
 
 
+def test_the_list_shows_25_a_page_most_urgent_first_with_links_between_pages(member_client, member, plant):
+    for number in range(27):
+        post_shortage(plant, member, description=f"Pieza {number}")
+    post_shortage(plant, member, description="Sello de la bomba", criticality=Criticality.PRODUCTION_STOPPED)
+
+    first = member_client.get("/requests/", {"status": "open"})
+    second = member_client.get("/requests/", {"status": "open", "page": 2})
+
+    assert first.content.decode().count('class="item"') == 25 and "Sello de la bomba" in first.content.decode()
+    assert (first.context["previous_url"], first.context["next_url"]) == ("", "?status=open&page=2")
+    assert second.content.decode().count('class="item"') == 3 and "Sello de la bomba" not in second.content.decode()
+    assert (second.context["previous_url"], second.context["next_url"]) == ("?status=open&page=1", "")
+    assert 'href="?status=open&amp;page=2" rel="next"' in first.content.decode()
+    assert member_client.get("/requests/", {"page": "abc"}).status_code == 200
+
+
 # /requests/new/
 
 

@@ -1,16 +1,26 @@
 """The machine shops' pages: the board, offers and the workshop, for every role."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import formats
+from django.utils import formats, timezone
 
 from exchange import engine
 from exchange import services as exchange_services
-from exchange.models import Match, PartRequest
+from exchange.models import Criticality, Match, PartRequest
 from inventory.models import Capability, MaterialDesignation
-from tests.factories import MaterialFactory, MembershipFactory, PartFactory, ShopFactory, capability, stock_item
+from tests.factories import (
+    MaterialFactory,
+    MembershipFactory,
+    PartFactory,
+    ShopFactory,
+    capability,
+    every_urgency,
+    stock_item,
+)
+from web import paging
 
 from .conftest import signed_in
 
@@ -135,6 +145,40 @@ def test_the_board_shows_25_a_page_with_a_next_link(member_client, plant, member
 
     assert first.count('class="item"') == 25 and 'rel="next"' in first
     assert second.count('class="item"') == 5 and 'rel="next"' not in second
+
+
+def test_the_board_pages_follow_urgency_then_cost_so_far_then_age_across_every_group(
+    member_client, plant, member, monkeypatch
+):
+    # given: open shortages of every criticality, with and without a stop date and a day's cost, of
+    # different ages, over several pages of three (each page is read one urgency group at a time)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
+    now = timezone.now()
+    rows = []
+    for urgency in every_urgency(timezone.localdate()):
+        for hours_old in (1, 30, 30):
+            part_request = shortage(
+                plant,
+                member,
+                description="Pieza",
+                criticality=urgency.criticality,
+                stopped_since=urgency.stopped_since,
+                downtime_usd_per_day=urgency.downtime_usd_per_day,
+            )
+            PartRequest.objects.filter(pk=part_request.pk).update(created_at=now - timedelta(hours=hours_old))
+            rows.append((urgency.rank, -urgency.weight, -hours_old, part_request.pk))
+    closed = shortage(plant, member, description="Pieza", criticality=Criticality.PRODUCTION_STOPPED)
+    PartRequest.objects.filter(pk=closed.pk).update(status=PartRequest.Status.CANCELLED)
+    expected = [pk for *_, pk in sorted(rows)]
+
+    # when: a shop walks every page
+    listed = []
+    for page in range(1, len(rows) // 3 + 2):
+        lines = member_client.get("/board/", {"page": page}).context["lines"]
+        listed += [line["request"].pk for line in lines]
+
+    # then: the pages together are the board in its order, each open shortage once
+    assert listed == expected
 
 
 def test_fits_queries_stay_constant(foreman_client, plant, member, lathe, steel, django_assert_max_num_queries):

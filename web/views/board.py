@@ -2,16 +2,14 @@
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from exchange.engine.rules import great_circle_km
-from exchange.selectors import board_requests, fitting_workshop, plant_capabilities
+from exchange.selectors import board_requests, fitting_workshop, open_requests_slice, plant_capabilities
 from inventory.selectors import plant_states
 
+from .. import paging
 from ..acting import acting_plant_required
 from ..forms import BoardFilterForm
-
-PAGE_SIZE = 25
 
 
 @acting_plant_required
@@ -32,18 +30,15 @@ def board(request):
         capabilities = plant_capabilities(plant.pk)
         requests = requests.filter(fitting_workshop(capabilities))
     page = filters.get("page") or 1
-    # One row more than a page says whether there is a next page, without counting them all.
-    rows = list(requests[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
+    rows = open_requests_slice(requests, *paging.page_bounds(page))
     today = timezone.localdate()
     lines = []
-    for part_request in rows[:PAGE_SIZE]:
+    for part_request in rows[: paging.PAGE_SIZE]:
         distance_km = great_circle_km(
             plant.latitude, plant.longitude, part_request.plant.latitude, part_request.plant.longitude
         )
         days_open = (today - timezone.localtime(part_request.created_at).date()).days
         lines.append({"request": part_request, "distance_km": distance_km, "days_open": days_open})
-    query = {name: value for name, value in request.GET.items() if name != "page" and value}
     return render(
         request,
         "web/shops/board.html",
@@ -52,7 +47,6 @@ def board(request):
             "lines": lines,
             "fits": capabilities is not None,
             "no_capabilities": capabilities == [],
-            "next_url": f"?{urlencode({**query, 'page': page + 1})}" if has_next else "",
-            "previous_url": f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
+            **paging.page_links(request, page, rows),
         },
     )

@@ -17,7 +17,9 @@ from inventory.errors import ConflictError
 from inventory.processes import Process
 from inventory.selectors import part_with_numbers_by_number
 
+from .. import paging
 from ..acting import acting_plant_required
+from ..forms import PageForm
 from ..once import create_once
 from ..request_forms import NoteForm, NumberLookupForm, ShortageForm, add_service_errors
 from .matches import action_forms, allowed, members_and_administrators
@@ -37,12 +39,21 @@ def request_list(request):
     status = request.GET.get("status", PartRequest.Status.OPEN)
     if status not in STATUS_FILTER:
         status = PartRequest.Status.OPEN
-    today = timezone.localdate()
-    part_requests = selectors.plant_part_requests(plant_id=request.acting.plant.pk, status=status, today=today)
+    page_form = PageForm(request.GET)
+    page = (page_form.cleaned_data["page"] if page_form.is_valid() else None) or 1
+    start, stop = paging.page_bounds(page)
+    part_requests = selectors.plant_part_requests(
+        plant_id=request.acting.plant.pk, status=status, today=timezone.localdate(), start=start, stop=stop
+    )
     return render(
         request,
         "web/requests/list.html",
-        {"part_requests": part_requests, "status": status, "statuses": STATUS_FILTER.items()},
+        {
+            "part_requests": part_requests[: paging.PAGE_SIZE],
+            "status": status,
+            "statuses": STATUS_FILTER.items(),
+            **paging.page_links(request, page, part_requests),
+        },
     )
 
 
