@@ -5,6 +5,7 @@ DRF's own fields pass their input through int() and float(), which read
 coordinate. The API's serializers use these instead.
 """
 
+import copy
 import math
 import re
 
@@ -80,7 +81,7 @@ class ModelSerializer(serializers.ModelSerializer):
     }
 
     def get_fields(self):
-        fields = super().get_fields()
+        fields = {name: _unbound_copy(field) for name, field in self._fields_of_class().items()}
         model_fields = {
             field.name: field for field in self.Meta.model._meta.get_fields() if hasattr(field, "verbose_name")
         }
@@ -89,3 +90,25 @@ class ModelSerializer(serializers.ModelSerializer):
             if field.label is None and model_field is not None:
                 field.label = capfirst(model_field.verbose_name)
         return fields
+
+    def _fields_of_class(self) -> dict:
+        """DRF's fields for this serializer class, built once: building them reads the model's fields and
+        makes every validator anew on each request, several times what copying them costs."""
+        serializer_class = type(self)
+        if serializer_class not in _FIELDS_BY_SERIALIZER:
+            _FIELDS_BY_SERIALIZER[serializer_class] = super().get_fields()
+        return _FIELDS_BY_SERIALIZER[serializer_class]
+
+
+# Unbound fields of each ModelSerializer class; they depend on the class alone, never on a request.
+_FIELDS_BY_SERIALIZER = {}
+
+
+def _unbound_copy(field):
+    """A field to bind to one serializer: a shallow copy, or DRF's deep copy for a field holding fields of
+    its own (a nested serializer, a list's child, a many-related field), which are bound to their holder."""
+    if isinstance(field, serializers.BaseSerializer | serializers.ListField | serializers.DictField) or hasattr(
+        field, "child_relation"
+    ):
+        return copy.deepcopy(field)
+    return copy.copy(field)
