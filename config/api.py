@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
+from config.authentication import TokenAuthentication
 from config.throttling import ScopedRateThrottle
 from exchange.api import (
     ClearanceViewSet,
@@ -63,7 +64,7 @@ class TokenView(LoginView):
 
 @extend_schema(request=None, responses={204: None}, description=_("Revoke every token of the caller."))
 class LogoutAllView(KnoxLogoutAllView):
-    pass
+    authentication_classes = [TokenAuthentication]
 
 
 router = DefaultRouter()

@@ -6,12 +6,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from knox.models import get_token_model
 from knox.views import LogoutView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.authentication import TokenAuthentication
 from config.throttling import FailOpen, PackedHistory
 
 

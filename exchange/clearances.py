@@ -187,7 +187,7 @@ def clearance_ask(*, part_request: PartRequest, user) -> Clearance:
     access.require_acts_for_plant(user, part_request.plant_id)
     _search_again(part_request)
     with transaction.atomic():
-        part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+        part_request = PartRequest.objects.select_for_update(no_key=True).get(pk=part_request.pk)
         _require_clearable(part_request)
         if Clearance.objects.filter(request=part_request, status__in=LIVE_STATUSES).exists():
             raise TransitionNotAllowed(_("A clearance has already been asked for this request."))
@@ -201,8 +201,10 @@ def clearance_ask(*, part_request: PartRequest, user) -> Clearance:
 
 def _lock_asked(clearance: Clearance) -> Clearance:
     # The request first, as every service of the exchange takes them.
-    PartRequest.objects.select_for_update().filter(pk=clearance.request_id).first()
-    clearance = Clearance.objects.select_for_update(of=("self",)).select_related("request").get(pk=clearance.pk)
+    PartRequest.objects.select_for_update(no_key=True).filter(pk=clearance.request_id).first()
+    clearance = (
+        Clearance.objects.select_for_update(of=("self",), no_key=True).select_related("request").get(pk=clearance.pk)
+    )
     if clearance.status != Clearance.Status.ASKED:
         raise TransitionNotAllowed(
             _("This clearance has already been %(status)s.") % {"status": clearance.get_status_display().lower()}

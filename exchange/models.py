@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from inventory.constraints import ChecksInOneQuery
 from inventory.models import (
     IT_GRADE_VALIDATORS,
     Capability,
@@ -35,7 +36,7 @@ class Criticality(models.TextChoices):
     PREVENTIVE = "preventive", _("Preventive")
 
 
-class PartRequest(models.Model):
+class PartRequest(ChecksInOneQuery, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         FULFILLED = "fulfilled", _("Fulfilled")

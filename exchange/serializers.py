@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -229,11 +230,16 @@ class MatchSerializer(strict.ModelSerializer):
     def get_explanation(self, match):
         return {**(match.explanation or {}), "summary": match.summary}
 
+    @cached_property
+    def _quote_shown(self):
+        # One for every row of a list: building a serializer's fields costs more than writing a quote.
+        return QuoteShownSerializer()
+
     @extend_schema_field(QuoteShownSerializer(allow_null=True))
     def get_quote(self, match):
         if not match.is_quoted:
             return None
-        return QuoteShownSerializer(
+        return self._quote_shown.to_representation(
             {
                 "price": match.quote_price,
                 "currency": match.quote_currency,
@@ -241,7 +247,7 @@ class MatchSerializer(strict.ModelSerializer):
                 "rate": match.quote_rate,
                 "price_usd": match.quote_price_usd,
             }
-        ).data
+        )
 
 
 class MatchOfferSerializer(QuoteInputSerializer):

@@ -122,7 +122,7 @@ def part_request_create(*, plant: Plant, user, number: str = "", part: Part | No
 
 @transaction.atomic
 def part_request_update(*, part_request: PartRequest, user, **fields) -> PartRequest:
-    part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+    part_request = PartRequest.objects.select_for_update(no_key=True).get(pk=part_request.pk)
     access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be changed."))
@@ -154,7 +154,7 @@ def part_request_update(*, part_request: PartRequest, user, **fields) -> PartReq
 
 @transaction.atomic
 def part_request_cancel(*, part_request: PartRequest, user, note: str = "") -> PartRequest:
-    part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+    part_request = PartRequest.objects.select_for_update(no_key=True).get(pk=part_request.pk)
     access.require_keeps_records_of_plant(user, part_request.plant_id)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("Only an open request can be cancelled."))
@@ -165,7 +165,9 @@ def part_request_cancel(*, part_request: PartRequest, user, note: str = "") -> P
 def _close_request(part_request, status, user, note):
     """Close a locked request; its open matches are declined and their reservations released."""
     matches = list(
-        Match.objects.select_for_update().filter(request=part_request, status__in=OPEN_STATUSES).order_by("pk")
+        Match.objects.select_for_update(no_key=True)
+        .filter(request=part_request, status__in=OPEN_STATUSES)
+        .order_by("pk")
     )
     if any(match.status == Match.Status.SHIPPED for match in matches):
         raise TransitionNotAllowed(_("Units are in transit for this request: receive them first."))
@@ -192,7 +194,7 @@ def part_requests_expire(*, today: date | None = None) -> int:
         "id", flat=True
     ):
         with transaction.atomic():
-            part_request = PartRequest.objects.select_for_update().get(pk=request_id)
+            part_request = PartRequest.objects.select_for_update(no_key=True).get(pk=request_id)
             if part_request.status != PartRequest.Status.OPEN:
                 continue
             try:
@@ -209,10 +211,12 @@ def part_requests_expire(*, today: date | None = None) -> int:
 
 def _lock_match(match: Match) -> Match:
     # The request first, in the order the engine takes them: a re-match of the request then
-    # cannot refresh or withdraw this match between its reading and its writing.
-    list(PartRequest.objects.select_for_update().filter(pk=match.request_id).values_list("pk", flat=True))
+    # cannot refresh or withdraw this match between its reading and its writing. Every lock here is
+    # FOR NO KEY UPDATE: lockers still take turns, but the foreign-key checks of rows that name the
+    # request or the match (a notification written at the same moment) pass instead of deadlocking.
+    list(PartRequest.objects.select_for_update(no_key=True).filter(pk=match.request_id).values_list("pk", flat=True))
     try:
-        return Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
+        return Match.objects.select_for_update(of=("self",), no_key=True).select_related("request").get(pk=match.pk)
     except Match.DoesNotExist as error:
         # A concurrent engine run withdrew this proposal after the caller loaded it.
         raise TransitionNotAllowed(
@@ -540,7 +544,7 @@ def match_resolve(*, match: Match, user, resolution: str, note: str = "") -> Mat
 def _close_served_request(part_request, user):
     # Proposals still waiting are no longer needed; accepted ones stay for the requester to settle.
     for waiting in (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(no_key=True)
         .filter(request=part_request, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED])
         .order_by("pk")
     ):
@@ -601,7 +605,7 @@ def match_offer_create(
         raise ValidationError({"stock_item": [_("Offer either a stock item or a capability.")]})
     source = stock_item or capability
     access.require_acts_for_plant(user, source.plant_id)
-    part_request = PartRequest.objects.select_for_update().select_related("plant").get(pk=part_request.pk)
+    part_request = PartRequest.objects.select_for_update(no_key=True).select_related("plant").get(pk=part_request.pk)
     if part_request.status != PartRequest.Status.OPEN:
         raise TransitionNotAllowed(_("The request is no longer open."))
     if stock_item is not None:
@@ -719,7 +723,7 @@ def _photos_store(part_request: PartRequest, user, prepared) -> list[RequestPhot
     stored_names = []
     try:
         with transaction.atomic():
-            part_request = PartRequest.objects.select_for_update().get(pk=part_request.pk)
+            part_request = PartRequest.objects.select_for_update(no_key=True).get(pk=part_request.pk)
             _check_photo_room(part_request, len(prepared))
             added = []
             for photo_data in prepared:

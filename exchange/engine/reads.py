@@ -35,7 +35,7 @@ def open_request_specs(part_request_ids) -> dict[int, RequestSpec]:
     part_request_ids = sorted(set(part_request_ids))
     if not part_request_ids:
         return {}
-    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    lock = " FOR NO KEY UPDATE OF r" if connection.features.has_select_for_update_of else ""
     rows = fetch(
         f"""
         SELECT r.id, r.part_id, r.quantity - r.quantity_fulfilled, r.plant_id, p.latitude, p.longitude,

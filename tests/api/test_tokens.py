@@ -67,6 +67,22 @@ def test_an_expired_token_is_refused(user):
     assert client_with(token).get("/api/plants/").status_code == 401
 
 
+def test_a_token_still_valid_works_beside_an_expired_one_which_is_then_gone(user, django_assert_max_num_queries):
+    expired, valid = login(user)["token"], login(user)["token"]
+    expired_key = expired[:15]
+    AuthToken.objects.filter(user=user, token_key=expired_key).update(expiry=timezone.now() - timedelta(seconds=1))
+    other = UserFactory()
+    other_token = AuthToken.objects.create(user=other)[1]
+
+    # One query finds the token with the user's other tokens, one more deletes the expired one.
+    with django_assert_max_num_queries(2, info="authentication only"):
+        assert client_with(valid).get("/api/processes/").status_code == 200
+    assert client_with(expired).get("/api/processes/").status_code == 401
+    assert client_with(valid).get("/api/processes/").status_code == 200
+    assert not AuthToken.objects.filter(token_key=expired_key).exists()
+    assert client_with(other_token).get("/api/processes/").status_code == 200
+
+
 def test_logout_revokes_the_token_it_was_sent_with_and_no_other(user):
     kept, revoked = login(user)["token"], login(user)["token"]
 
