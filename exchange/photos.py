@@ -3,9 +3,9 @@
 A phone's photo carries EXIF (the GPS position of the plant, the phone's
 serial) and weighs several megabytes; what is stored is a JPEG of at most
 DISPLAY_SIDE pixels a side and a thumbnail, rebuilt from the pixels alone.
-Measured on one core for a 12-megapixel photo: 0.7 s for a 7 MB JPEG of
-pure noise (the worst case; a JPEG is decoded straight at half scale), 1.4 s
-for a WebP, which cannot be. Uploading the file over a plant's connection
+bench/photos.py measures a 12-megapixel photo of pure noise (the worst
+case): 0.34 s for a 6.9 MB JPEG (a JPEG is decoded straight at half scale),
+0.88 s for a 7.9 MB WebP, which cannot be (one core, quiet machine). Uploading the file over a plant's connection
 takes far longer, so it runs in the request, not in a task, and the page
 can show the photo as soon as it answers.
 """
