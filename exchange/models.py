@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from inventory.choices import ChoiceLabels
 from inventory.constraints import ChecksInOneQuery
 from inventory.models import (
     IT_GRADE_VALIDATORS,
@@ -36,7 +37,7 @@ class Criticality(models.TextChoices):
     PREVENTIVE = "preventive", _("Preventive")
 
 
-class PartRequest(ChecksInOneQuery, models.Model):
+class PartRequest(ChoiceLabels, ChecksInOneQuery, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         FULFILLED = "fulfilled", _("Fulfilled")
@@ -196,7 +197,7 @@ RATE_MAX_DIGITS = 20
 RATE_DECIMAL_PLACES = 8
 
 
-class ExchangeRate(models.Model):
+class ExchangeRate(ChoiceLabels, models.Model):
     """The bolívares one dollar cost on a day: one rate per day and currency, so that a day has one answer."""
 
     class Currency(models.TextChoices):
@@ -239,7 +240,7 @@ class ExchangeRate(models.Model):
         return f"{self.date:%Y-%m-%d} {self.rate} {self.currency}/USD"
 
 
-class Match(models.Model):
+class Match(ChoiceLabels, models.Model):
     class Source(models.TextChoices):
         STOCK = "stock", _("Stock")
         FABRICATION = "fabrication", _("Fabrication or repair")
@@ -416,7 +417,7 @@ class Match(models.Model):
         return self.usd_avoided - self.usd_domestic_cost
 
 
-class MatchStatusChange(models.Model):
+class MatchStatusChange(ChoiceLabels, models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="history", verbose_name=_("match"))
     from_status = models.CharField(_("from"), max_length=20, choices=Match.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Match.Status.choices)
@@ -441,7 +442,7 @@ class MatchStatusChange(models.Model):
         return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
-class RequestStatusChange(models.Model):
+class RequestStatusChange(ChoiceLabels, models.Model):
     request = models.ForeignKey(
         PartRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request")
     )
@@ -501,7 +502,7 @@ class RequestPhoto(models.Model):
         return f"#{self.request_id} {self.image.name}"
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """Something a plant's member should see. It stores the facts; its text is written in the reader's language."""
 
     class Kind(models.TextChoices):
@@ -619,7 +620,7 @@ NOTIFICATION_SENTENCES = {
 }
 
 
-class Clearance(models.Model):
+class Clearance(ChoiceLabels, models.Model):
     """The certificate that no domestic source was found for a request (constancia de no disponibilidad nacional).
 
     ``sources`` is the snapshot of every domestic source considered, taken when it was asked and again when

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ChoiceLabels
 from .normalization import normalize_code
 from .processes import Process
 
@@ -39,7 +40,7 @@ def who_acted(verbose_name):
     )
 
 
-class Plant(models.Model):
+class Plant(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PLANT = "plant", _("Plant")
         MACHINE_SHOP = "machine_shop", _("Machine shop")
@@ -83,7 +84,7 @@ class Plant(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         MANAGER = "manager", _("Manager")
@@ -104,7 +105,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.plant} ({self.get_role_display()})"
 
 
-class Profile(models.Model):
+class Profile(ChoiceLabels, models.Model):
     """What a person prefers beyond Django's user: the language the exchange writes to them in (e-mails).
 
     No profile, or a blank language, means the site's LANGUAGE_CODE.
@@ -123,7 +124,7 @@ class Profile(models.Model):
         return f"{self.user} ({self.language or '-'})"
 
 
-class Material(models.Model):
+class Material(ChoiceLabels, models.Model):
     class Family(models.TextChoices):
         CARBON_STEEL = "carbon_steel", _("Carbon steel")
         ALLOY_STEEL = "alloy_steel", _("Alloy steel")
@@ -233,7 +234,7 @@ class PartNumber(models.Model):
         super().save(*args, **kwargs)
 
 
-class StockItem(models.Model):
+class StockItem(ChoiceLabels, models.Model):
     class Condition(models.TextChoices):
         NEW = "new", _("New")
         REFURBISHED = "refurbished", _("Refurbished")
@@ -275,7 +276,7 @@ class StockItem(models.Model):
         return self.quantity - self.reserved
 
 
-class StockMovement(models.Model):
+class StockMovement(ChoiceLabels, models.Model):
     class Reason(models.TextChoices):
         COUNT = "count", _("Count")
         ADJUSTMENT = "adjustment", _("Adjustment")
@@ -316,7 +317,7 @@ class StockMovement(models.Model):
         return f"{self.stock_item_id}: {self.delta:+d} ({self.reason})"
 
 
-class Capability(models.Model):
+class Capability(ChoiceLabels, models.Model):
     plant = models.ForeignKey(Plant, on_delete=models.CASCADE, related_name="capabilities", verbose_name=_("plant"))
     process = models.CharField(_("process"), max_length=30, choices=Process.choices, db_index=True)
     materials = models.ManyToManyField(Material, blank=True, related_name="capabilities", verbose_name=_("materials"))
@@ -354,7 +355,7 @@ class Capability(models.Model):
         return f"{self.plant}: {self.get_process_display()}"
 
 
-class Interchange(models.Model):
+class Interchange(ChoiceLabels, models.Model):
     """A part that can be fitted where another is needed, though the two share no number (SPEC)."""
 
     class Status(models.TextChoices):
