@@ -5,7 +5,6 @@ adds its own order of reading); templates/admin/pagination.html and actions.html
 """
 
 import datetime
-from functools import partial
 from operator import attrgetter
 
 from django.contrib.admin import helpers
@@ -17,8 +16,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .choices import choice_labels
@@ -49,11 +48,10 @@ class CappedChangeListMixin:
 
     def action_checkbox(self, obj):
         # Django's markup, written directly: through the form widget templates it cost a third of each row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        label = gettext("Select this object for an action - {}").format(conditional_escape(str(obj)))
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{conditional_escape(obj.pk)}"'
+            f' class="action-select" aria-label="{label}">'
         )
 
 
@@ -145,12 +143,14 @@ def _column(cl, field_name, index, tag, change_url):
             text = write(value)
             if dates_nowrap and isinstance(value, datetime.date | datetime.time):
                 css = nowrap_class
+        # The markup around the text is the column's own: only what a row brings is escaped.
+        text = conditional_escape(text)
         if change_url:
             opener = (
                 format_html(' data-popup-opener="{}"', result.serializable_value(link_opener)) if cl.is_popup else ""
             )
-            text = format_html('<a href="{}"{}>{}</a>', change_url(result), opener, text)
-        return format_html("<{}{}>{}</{}>", tag, css, text, tag)
+            text = f'<a href="{conditional_escape(change_url(result))}"{opener}>{text}</a>'
+        return SafeString(f"<{tag}{css}>{text}</{tag}>")
 
     return cell
 
@@ -161,34 +161,39 @@ def _field_writer(field, empty_value_display, *, avoid_link):
     if getattr(field, "flatchoices", None):
         labels = choice_labels(field)
         return lambda value: labels.get(value, empty_value_display)
+    if isinstance(field, models.BooleanField):
+        return _boolean_icons().__getitem__
     return lambda value: admin_utils.display_for_field(value, field, empty_value_display, avoid_link=avoid_link)
+
+
+def _boolean_icons():
+    """The admin's three icons, each addressed once a page: static() costs a look into the manifest."""
+    return {value: admin_list._boolean_icon(value) for value in (True, False, None)}
 
 
 def _value_reader_and_writer(cl, field_name, field, empty_value_display):
     """A column that is no model field of its own: an automatic key, a method of the admin or, for anything
     else, lookup_field row by row."""
     if field is not None:
-        attr = None
-        read = attrgetter(field_name)
-    elif isinstance(field_name, str) and field_name != "__str__" and hasattr(cl.model_admin, field_name):
-        attr = read = getattr(cl.model_admin, field_name)
-    else:
-        # What lookup_field finds may change from row to row: read it, then write it, as Django does.
-        found = {}
+        return attrgetter(field_name), _value_writer(None, empty_value_display)
+    if isinstance(field_name, str) and field_name != "__str__" and hasattr(cl.model_admin, field_name):
+        method = getattr(cl.model_admin, field_name)
+        return method, _value_writer(method, empty_value_display)
+    # What lookup_field finds may change from row to row: read it, then write it, as Django does.
+    found = {}
 
-        def read(result):
-            _, found["attr"], value = admin_utils.lookup_field(field_name, result, cl.model_admin)
-            return value
+    def read(result):
+        _, found["attr"], value = admin_utils.lookup_field(field_name, result, cl.model_admin)
+        return value
 
-        def write(value):
-            return _write_value(value, found["attr"], empty_value_display)
-
-        return read, write
-    return read, partial(_write_value, attr=attr, default_empty=empty_value_display)
+    return read, lambda value: _value_writer(found["attr"], empty_value_display)(value)
 
 
-def _write_value(value, attr, default_empty):
+def _value_writer(attr, default_empty):
     boolean = getattr(attr, "boolean", False)
     if isinstance(attr, property) and hasattr(attr, "fget"):
         boolean = getattr(attr.fget, "boolean", False)
-    return admin_utils.display_for_value(value, getattr(attr, "empty_value_display", default_empty), boolean)
+    if boolean:
+        return _boolean_icons().__getitem__
+    empty_value_display = getattr(attr, "empty_value_display", default_empty)
+    return lambda value: admin_utils.display_for_value(value, empty_value_display)
