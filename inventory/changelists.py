@@ -31,7 +31,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: self.COUNT_LIMIT + 1].count()
+        # Only the keys: a list's annotations (the review queue's urgency) need not be worked out to be counted.
+        return self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
 
     @property
     def count_is_limited(self):
