@@ -111,12 +111,17 @@ class PartRequestSerializer(strict.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_days_stopped(self, part_request) -> int | None:
-        return part_request.days_stopped(timezone.localdate())
+        return part_request.days_stopped(self._today)
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_downtime_cost_usd(self, part_request):
-        cost = part_request.downtime_cost_usd(timezone.localdate())
+        cost = part_request.downtime_cost_usd(self._today)
         return None if cost is None else f"{cost:.2f}"
+
+    @cached_property
+    def _today(self):
+        # One day for every row of a list: asked of the time zone once, not twice a row.
+        return timezone.localdate()
 
 
 class PartRequestUpdateSerializer(PartRequestSerializer):
