@@ -82,6 +82,8 @@ def callers():
         user, _ = User.objects.get_or_create(username=USERNAMES[role])
         Membership.objects.get_or_create(user=user, plant_id=plant_id, defaults={"role": Membership.Role.MANAGER})
         users[role] = user
+    # One token each: knox's authentication reads every token of the caller, so earlier runs' would weigh.
+    AuthToken.objects.filter(user__in=users.values()).delete()
     tokens = {role: AuthToken.objects.create(user)[1] for role, user in users.items()}
     return users, tokens
 
