@@ -447,6 +447,17 @@ def open_requests_slice(requests: QuerySet, start: int, stop: int) -> list[PartR
     return slice_in_urgency_order(requests, start, stop, today=timezone.localdate(), tiebreak=OPEN_REQUESTS_TIEBREAK)
 
 
+# The columns of a line of the board (web/templates/web/shops/board_line.html and the distance to its plant).
+BOARD_LINE_FIELDS = (
+    *REQUEST_LINE_FIELDS,
+    "created_at",
+    "plant__name",
+    "plant__state",
+    "plant__latitude",
+    "plant__longitude",
+)
+
+
 def board_requests(*, q: str = "", process: str = "", state: str = "", criticality: str = "") -> QuerySet:
     """The board: open requests of the whole country, most urgent first, narrowed by the filters given.
 
@@ -454,7 +465,7 @@ def board_requests(*, q: str = "", process: str = "", state: str = "", criticali
     numbers) or words, each found in the part's name, the request's description or its number as
     written.
     """
-    requests = open_requests_by_urgency().select_related("plant", "part")
+    requests = open_requests_by_urgency().select_related("plant", "part").only(*BOARD_LINE_FIELDS)
     if q:
         words = Q()
         for word in q.split():
