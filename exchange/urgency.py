@@ -47,8 +47,8 @@ class DaysSince(Func):
 
 
 # The two keys below write their CASE themselves: built of When(Q(...)), each condition went through the
-# ORM's filter machinery at every query, and ordering by urgency cost about 1 ms of Python a query to
-# compile, the pages' largest share of their own time; written here, a third of that, for the same SQL.
+# ORM's filter machinery at every query, and ordering by urgency cost about 1.3 ms of Python a query to
+# compile (the home has three such queries); written here, a third of that, for the same SQL.
 
 
 class _UrgencyRank(Func):
