@@ -1,6 +1,8 @@
 """Reads of the exchange outside the engine (exchange.engine.reads): visibility, the dashboard, the pages."""
 
+import operator
 from decimal import Decimal
+from functools import reduce
 from typing import NamedTuple
 
 from django.db.models import (
@@ -185,12 +187,28 @@ def part_requests_visible_to(user) -> QuerySet:
     )
 
 
+# The columns a shortage's line on the pages writes (web/includes/request_line.html, the home's), and its
+# best source's: the other columns, dates and JSON among them, cost the time of reading them and nothing else.
+REQUEST_LINE_FIELDS = (
+    "part__name",
+    "number",
+    "description",
+    "quantity",
+    "quantity_fulfilled",
+    "criticality",
+    "needed_by",
+    "status",
+)
+BEST_SOURCE_FIELDS = ("source", "status", "quantity", "explanation", "source_plant__name")
+
+
 def plant_part_requests(*, plant_id: int, status: str, today, start: int, stop: int) -> list[PartRequest]:
     """Rows ``start`` to ``stop`` of a plant's requests of one status, most urgent first, each with
     ``best_source``. Two queries."""
     requests = (
         PartRequest.objects.filter(plant_id=plant_id, status=status)
         .select_related("part")
+        .only(*REQUEST_LINE_FIELDS)
         .order_by(*by_urgency(today), F("needed_by").asc(nulls_last=True), "-pk")
     )
     return _with_best_source(requests, start, stop)
@@ -240,12 +258,25 @@ def _history_with_users(model):
 
 
 def notifications_for(user, *, plant_id: int | None = None, limit: int | None = None) -> QuerySet:
-    """The user's notifications, unread first, then newest; each renders its text with no further query."""
+    """The user's notifications, unread first, then newest; each renders its text with no further query, and
+    only that: the rows carry the columns of Notification.text and of the pages' list, no more."""
     if not user or not user.is_authenticated:
         return Notification.objects.none()
     notifications = (
         Notification.objects.filter(user=user)
-        .select_related("plant", "request__plant", "request__part", "match__source_plant")
+        .select_related("request__part", "match__source_plant")
+        .only(
+            "user_id",
+            "plant_id",
+            "kind",
+            "details",
+            "read_at",
+            "at",
+            "request__part__name",
+            "request__number",
+            "request__description",
+            "match__source_plant__name",
+        )
         .alias(unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
         .order_by("-unread", "-at", "-id")
     )
@@ -278,33 +309,79 @@ class WaitingFor:
     RECEIVE = "receive"
 
 
+class Step(NamedTuple):
+    """One of the plant's next steps on a match: the statuses it is taken in, and whether the match must
+    be quoted for it (None: either way)."""
+
+    waiting_for: str
+    statuses: tuple[str, ...]
+    quoted: bool | None = None
+
+    def condition(self) -> Q:
+        if self.quoted is None:
+            return Q(status__in=self.statuses)
+        return Q(status__in=self.statuses, quote_price__isnull=not self.quoted)
+
+    def is_due(self, match: Match) -> bool:
+        return match.status in self.statuses and (self.quoted is None or self.quoted == (match.quote_price is not None))
+
+
+# The plant's next step on a match, by its side: as the requester it accepts approved, quoted sources and
+# receives accepted or shipped units; as the source it quotes proposals and approvals not yet quoted, and
+# ships what was accepted.
+REQUESTER_STEPS = (
+    Step(WaitingFor.ACCEPT, (Match.Status.APPROVED,), quoted=True),
+    Step(WaitingFor.RECEIVE, (Match.Status.ACCEPTED, Match.Status.SHIPPED)),
+)
+SOURCE_STEPS = (
+    Step(WaitingFor.QUOTE, (Match.Status.PROPOSED, Match.Status.APPROVED), quoted=False),
+    Step(WaitingFor.SHIP, (Match.Status.ACCEPTED,)),
+)
+
+
 def matches_waiting_for_plant(plant_id: int, *, limit: int = 25) -> list[Match]:
     """The matches on which the plant has the next step, each with ``waiting_for``; most urgent request first.
 
-    As the requester it accepts approved, quoted sources and receives accepted or shipped units; as the
-    source it quotes proposals and approvals not yet quoted, and ships what was accepted.
+    One query: the first ``limit`` ids are chosen on the few columns that order them (a shop may wait on a
+    thousand matches), and only those rows are joined to their request, part and plants, in the columns the
+    home writes. Each row's step is then told apart in Python, by the same steps (a CASE of them cost more
+    to compile than the query took to run).
     """
-    as_requester = Q(request__plant_id=plant_id)
-    as_source = Q(source_plant_id=plant_id)
-    waiting_for = Case(
-        When(as_requester & Q(status=Match.Status.APPROVED, quote_price__isnull=False), then=Value(WaitingFor.ACCEPT)),
-        When(
-            as_requester & Q(status__in=(Match.Status.ACCEPTED, Match.Status.SHIPPED)), then=Value(WaitingFor.RECEIVE)
-        ),
-        When(
-            as_source & Q(status__in=(Match.Status.PROPOSED, Match.Status.APPROVED), quote_price__isnull=True),
-            then=Value(WaitingFor.QUOTE),
-        ),
-        When(as_source & Q(status=Match.Status.ACCEPTED), then=Value(WaitingFor.SHIP)),
-        default=Value(""),
+    # Each side's ids from its own index, narrowed to its steps (an OR across the join would scan every match).
+    waiting = InArray(
+        F("pk"),
+        Match.objects.filter(_any_of(REQUESTER_STEPS), request__plant_id=plant_id)
+        .values("pk")
+        .union(Match.objects.filter(_any_of(SOURCE_STEPS), source_plant_id=plant_id).values("pk")),
     )
-    return list(
-        Match.objects.filter(_matches_of_plants([plant_id]))
-        .annotate(waiting_for=waiting_for)
-        .exclude(waiting_for="")
+    order = (*by_urgency(timezone.localdate(), "request__"), "request__needed_by", "created_at", "pk")
+    first = Match.objects.filter(waiting).order_by(*order).values("pk")[:limit]
+    matches = list(
+        Match.objects.filter(pk__in=first)
         .select_related("request__part", "request__plant", "source_plant")
-        .order_by(*by_urgency(timezone.localdate(), "request__"), "request__needed_by", "created_at", "pk")[:limit]
+        .only(
+            "status",
+            "quantity",
+            "quote_price",
+            "request__number",
+            "request__description",
+            "request__criticality",
+            "request__part__name",
+            "request__plant__name",
+            "source_plant__name",
+        )
+        .order_by(*order)
     )
+    for match in matches:
+        steps = (REQUESTER_STEPS if match.request.plant_id == plant_id else ()) + (
+            SOURCE_STEPS if match.source_plant_id == plant_id else ()
+        )
+        match.waiting_for = next(step.waiting_for for step in steps if step.is_due(match))
+    return matches
+
+
+def _any_of(steps: tuple[Step, ...]) -> Q:
+    return reduce(operator.or_, (step.condition() for step in steps))
 
 
 def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[PartRequest]:
@@ -312,6 +389,7 @@ def open_requests_with_best_source(plant_id: int, *, limit: int = 25) -> list[Pa
     requests = (
         PartRequest.objects.filter(plant_id=plant_id, status=PartRequest.Status.OPEN)
         .select_related("part")
+        .only(*REQUEST_LINE_FIELDS)
         .order_by(*by_urgency(timezone.localdate()), F("needed_by").asc(nulls_last=True), "created_at", "pk")
     )
     return _with_best_source(requests, 0, limit)
@@ -322,8 +400,10 @@ def _with_best_source(requests: QuerySet, start: int, stop: int) -> list[PartReq
     source plant loaded) or None. Two queries: the requests' other matches are never read."""
     best = Match.objects.filter(request=OuterRef("pk"), status__in=LIVE_MATCH_STATUSES).order_by("-score", "pk")
     requests = list(requests.annotate(best_source_id=Subquery(best.values("pk")[:1]))[start:stop])
-    sources = Match.objects.select_related("source_plant").in_bulk(
-        [request.best_source_id for request in requests if request.best_source_id]
+    sources = (
+        Match.objects.select_related("source_plant")
+        .only(*BEST_SOURCE_FIELDS)
+        .in_bulk([request.best_source_id for request in requests if request.best_source_id])
     )
     for request in requests:
         request.best_source = sources.get(request.best_source_id)
@@ -367,6 +447,17 @@ def open_requests_slice(requests: QuerySet, start: int, stop: int) -> list[PartR
     return slice_in_urgency_order(requests, start, stop, today=timezone.localdate(), tiebreak=OPEN_REQUESTS_TIEBREAK)
 
 
+# The columns of a line of the board (web/templates/web/shops/board_line.html and the distance to its plant).
+BOARD_LINE_FIELDS = (
+    *REQUEST_LINE_FIELDS,
+    "created_at",
+    "plant__name",
+    "plant__state",
+    "plant__latitude",
+    "plant__longitude",
+)
+
+
 def board_requests(*, q: str = "", process: str = "", state: str = "", criticality: str = "") -> QuerySet:
     """The board: open requests of the whole country, most urgent first, narrowed by the filters given.
 
@@ -374,7 +465,7 @@ def board_requests(*, q: str = "", process: str = "", state: str = "", criticali
     numbers) or words, each found in the part's name, the request's description or its number as
     written.
     """
-    requests = open_requests_by_urgency().select_related("plant", "part")
+    requests = open_requests_by_urgency().select_related("plant", "part").only(*BOARD_LINE_FIELDS)
     if q:
         words = Q()
         for word in q.split():

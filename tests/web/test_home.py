@@ -1,5 +1,7 @@
 """The acting plant's home: what waits for it, its open shortages with their best source, its figures."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -104,3 +106,30 @@ def test_the_figures_count_the_dollars_saved_gross_and_net(plant, member_client,
     assert "<strong>100,00</strong> USD pagados a fuentes nacionales" in page
     assert "<strong>20,00</strong> USD ahorrados, netos" in page
     assert "<strong>42</strong> días ganados por fuente, en promedio" in page
+
+
+def waiting_match_ids(page: str) -> list[int]:
+    """The matches the home lists as waiting for the plant, in its order (no other line links a match)."""
+    return [int(match_id) for match_id in re.findall(r'href="/matches/(\d+)/"', page)]
+
+
+def test_the_home_lists_the_25_most_urgent_waiting_matches_of_either_side(plant, member, member_client, other_plant):
+    # given 26 preventive proposals the plant is to quote, and one stopped line's units it is to receive
+    to_quote = [MatchFactory(source_plant=plant, request__criticality=Criticality.PREVENTIVE).pk for _ in range(26)]
+    to_receive = MatchFactory(
+        request__plant=plant,
+        source_plant=other_plant,
+        request__criticality=Criticality.PRODUCTION_STOPPED,
+        status=Match.Status.ACCEPTED,
+    )
+    # and a proposal it already quoted, which waits for the administrator and not for the plant
+    quoted = MatchFactory(source_plant=plant, request__criticality=Criticality.PRODUCTION_STOPPED)
+    exchange_services.match_quote(match=quoted, user=member, price="10", currency="USD", lead_time_days=3)
+
+    # when
+    page = home_of(member_client)
+
+    # then the stopped line first, then the oldest 24 proposals, each with its step
+    assert waiting_match_ids(page) == [to_receive.pk, *to_quote[:24]]
+    assert page.count("Confirmar la recepción:") == 1
+    assert page.count("Cotizar:") == 24

@@ -1,6 +1,8 @@
 """/notifications/ and the home page's new notices: the acting plant's, unread first, opened and read by POST."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exchange.models import Notification, PartRequest
@@ -106,3 +108,22 @@ def test_the_page_takes_the_same_queries_for_5_and_40_notices(
         notice(member, plant, shortage)
     with django_assert_max_num_queries(len(few.captured_queries)):
         member_client.get("/notifications/")
+
+
+@pytest.mark.parametrize("path", ["/", "/notifications/"])
+def test_notices_of_matches_name_their_source_with_no_query_each(path, member_client, member, plant, other_plant):
+    from tests.factories import MatchFactory
+
+    match = MatchFactory(request__plant=plant, source_plant=other_plant)
+    quoted = f"{other_plant.name} cotizó la propuesta #{match.pk}"
+    for _ in range(5):
+        notice(member, plant, match.request, kind=Notification.Kind.QUOTED, match=match)
+    with CaptureQueriesContext(connection) as few:
+        assert member_client.get(path).content.decode().count(quoted) == 5
+    for _ in range(35):
+        notice(member, plant, match.request, kind=Notification.Kind.QUOTED, match=match)
+
+    with CaptureQueriesContext(connection) as many:
+        member_client.get(path)
+
+    assert len(many.captured_queries) == len(few.captured_queries)
