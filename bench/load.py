@@ -157,6 +157,9 @@ def start_gunicorn(port, workers, threads, log):
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "config.wsgi",
+        # The production configuration; the arguments after it override its address and workers.
+        "--config",
+        "config/gunicorn.py",
         "--bind",
         f"{HOST}:{port}",
         "--workers",
