@@ -2,8 +2,8 @@
 
 Migrates the database named by DATABASE_URL (PostgreSQL), seeds its own small
 world through the services (plants, shops, users with tokens, a few items of a
-few units each), starts gunicorn with config.wsgi under the production
-settings, then runs client threads for a while that mix list reads, new
+few units each), starts gunicorn with config.wsgi, config/gunicorn.py and the
+production settings, then runs client threads for a while that mix list reads, new
 requests, offers, admin approvals, quotes, accepts, shipments, receipts (some
 short, some into stock), resolutions of units not received and stock counts,
 all over HTTP as real clients would. Prints throughput, p50/p95
