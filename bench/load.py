@@ -237,7 +237,8 @@ class Client:
             self.connection.close()
             self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
             status, data = "connection error", b""
-        self.results.append((kind, status, time.perf_counter() - started))
+        answered = time.perf_counter()
+        self.results.append((kind, status, answered - started, answered))
         try:
             return status, json.loads(data) if data else None
         except ValueError:
@@ -400,15 +401,19 @@ def run_clients(port, world, clients, seconds, seed):
         results.extend(client.results)
 
     threads = [threading.Thread(target=work, args=(index, actor, step)) for index, (actor, step) in enumerate(actors)]
-    started = time.monotonic()
+    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.monotonic() - started
+    return [(kind, status, duration, answered - started) for kind, status, duration, answered in results], (
+        time.perf_counter() - started
+    )
 
 
 # The report
+
+THROUGHPUT_WINDOW = 10
 
 
 def percentile(sorted_values, fraction):
@@ -420,11 +425,19 @@ def percentile(sorted_values, fraction):
 def report(results, elapsed, clients):
     by_kind = defaultdict(list)
     statuses = Counter()
-    for kind, status, duration in results:
+    for kind, status, duration, _ in results:
         by_kind[kind].append((status, duration))
         statuses[status] += 1
-    durations = sorted(duration for _, _, duration in results)
+    durations = sorted(duration for _, _, duration, _ in results)
     print(f"{len(results)} requests in {elapsed:.1f} s from {clients} clients: {len(results) / elapsed:.1f} requests/s")
+    # Whether the throughput holds as the run's own requests, matches and ledger grow.
+    windows = Counter(
+        min(int(answered // THROUGHPUT_WINDOW), int(elapsed // THROUGHPUT_WINDOW)) for *_, answered in results
+    )
+    print(
+        f"requests/s in each {THROUGHPUT_WINDOW} s: "
+        + " ".join(f"{windows[index] / THROUGHPUT_WINDOW:.0f}" for index in range(int(elapsed // THROUGHPUT_WINDOW)))
+    )
     print(f"latency p50 {percentile(durations, 0.5) * 1000:.1f} ms, p95 {percentile(durations, 0.95) * 1000:.1f} ms")
     print(
         "answers by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))

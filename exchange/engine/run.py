@@ -281,15 +281,21 @@ def rematch_for_capability(*, capability_id: int) -> int:
 
 
 def proposals_refresh(*, stock_item_ids=(), workshop_plant_ids=(), request_ids=()) -> int:
-    """Re-match the open requests whose open matches name these stock items or these plants' workshops,
-    and these requests, so that what those matches promise is still there; how many requests.
+    """Re-match the open requests whose open matches promise more of these stock items than they have left
+    (or name one withdrawn from the exchange) or name these plants' workshops, and these requests, so that
+    what those matches promise is still there; how many requests.
 
     Called when a stock item's available units fall, a capability changes or goes, or two parts
-    stop replacing each other: each match is refreshed, lowered to what is left, or withdrawn.
+    stop replacing each other: each match is refreshed, lowered to what is left, or withdrawn. A match
+    whose units are all still there is left alone: its quantity, and so its score, would be the same
+    (rules.stock_option), and re-matching every request that names a scarce item at each of its falls
+    cost more than anything else the load test asked.
     """
-    naming = Q(stock_item_id__in=list(stock_item_ids)) | Q(
-        source=Match.Source.FABRICATION, source_plant_id__in=list(workshop_plant_ids)
+    left = F("stock_item__quantity") - F("stock_item__reserved")
+    promising_more_than_left = Q(stock_item_id__in=list(stock_item_ids)) & (
+        Q(stock_item__exchangeable=False) | Q(quantity__gt=left)
     )
+    naming = promising_more_than_left | Q(source=Match.Source.FABRICATION, source_plant_id__in=list(workshop_plant_ids))
     named = Match.objects.filter(
         naming, status__in=[Match.Status.PROPOSED, Match.Status.APPROVED], request__status=PartRequest.Status.OPEN
     ).values_list("request_id", flat=True)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bench.invariants import invariant_violations
+from exchange import engine
 from exchange import services as exchange_services
 from exchange.models import Match, PartRequest
 from inventory import services as inventory_services
@@ -45,6 +46,18 @@ def test_a_count_down_lowers_the_proposal_to_the_units_left(world, django_captur
     match = open_matches(world, world.request)[world.other_stock.pk]
     assert match["quantity"] == 1
     assert "covers 1 of 2 units" in match["explanation"]["summary"]
+
+
+def test_a_fall_that_leaves_a_proposal_its_units_re_matches_nothing(world):
+    # given the proposal of 2 of the other plant's 3 units
+    StockItem.objects.filter(pk=world.other_stock.pk).update(quantity=2)
+
+    # the units it promises are still there: nothing to re-match
+    assert engine.proposals_refresh(stock_item_ids=[world.other_stock.pk]) == 0
+
+    StockItem.objects.filter(pk=world.other_stock.pk).update(quantity=1)
+    assert engine.proposals_refresh(stock_item_ids=[world.other_stock.pk]) == 1
+    assert open_matches(world, world.request)[world.other_stock.pk]["quantity"] == 1
 
 
 def test_a_count_to_zero_withdraws_the_proposal(world, django_capture_on_commit_callbacks):
