@@ -162,7 +162,9 @@ def _save_proposals(proposals_by_request, stored) -> dict[int, int]:
     if withdrawn:
         Match.objects.filter(pk__in=withdrawn).delete()
     if to_update:
-        Match.objects.bulk_update(to_update, ["score", "explanation", "distance_km", "quantity", "updated_at"])
+        with connection.cursor() as cursor:
+            for batch in sql.batches(Match, to_update):
+                cursor.execute(*sql.update_by_key(Match, REFRESHED_FIELDS, batch))
     created_ids = _create_proposals(to_create, list(proposals_by_request), now)
     if created_ids:
         _notify_requesters_after_commit(created_ids)
@@ -236,8 +238,12 @@ def _create_proposals(proposals, matched_request_ids, now) -> list[int]:
         return created_ids
 
 
-def _refreshed_proposal(match: reads.StoredMatch, proposal, now) -> Match | None:
-    """The open proposal brought up to date, for bulk_update; None if nothing changed."""
+# What a refresh rewrites of an open proposal, in the order of _refreshed_proposal's rows after the key.
+REFRESHED_FIELDS = ("score", "explanation", "distance_km", "quantity", "updated_at")
+
+
+def _refreshed_proposal(match: reads.StoredMatch, proposal, now) -> tuple | None:
+    """The open proposal brought up to date, as (key, *REFRESHED_FIELDS); None if nothing changed."""
     # A quoted quantity or an offer's is the source's word: the engine leaves it.
     keeps_quantity = match.origin != Match.Origin.ENGINE or match.quoted
     explanation = proposal.explanation
@@ -252,10 +258,7 @@ def _refreshed_proposal(match: reads.StoredMatch, proposal, now) -> Match | None
     )
     if fresh == (match.score, match.explanation, match.distance_km, match.quantity):
         return None
-    score, explanation, distance_km, quantity = fresh
-    return Match(
-        pk=match.id, score=score, explanation=explanation, distance_km=distance_km, quantity=quantity, updated_at=now
-    )
+    return (match.id, *fresh, now)
 
 
 def rematch_for_stock_item(*, stock_item_id: int) -> int:
