@@ -14,14 +14,22 @@ requester) and a member of the machine shop with the most (as source), each with
     # the same at a tenth of the size, to see that the figures do not grow with the tables:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/exchange_bench_small .venv/bin/python bench/reads.py
 
+With ``--over-http`` the reads are timed through one gunicorn worker on loopback (the production
+configuration file, bench.reads_wsgi), as the issue timed its first figures: the floor then holds
+gunicorn's own cost too. Queries are counted in process either way.
+
 Both databases come from build_national_dataset (``--scale 0.1`` for the second) and its first sweep
 (bench/match_benchmark.py makes it). Run it with the figures of the machine in mind: on a busy machine
 every p50 grows with the load, the floor's too, and the ratios are what compare.
 """
 
 import argparse
+import atexit
+import http.client
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 import types
@@ -41,20 +49,9 @@ def configure():
 
     django.setup()
     from django.conf import settings
-    from django.urls import include, path, set_urlconf
-    from rest_framework.response import Response
-    from rest_framework.views import APIView
+    from django.urls import set_urlconf
 
-    class Floor(APIView):
-        """Token authentication, the default permission and the throttles; no query of its own."""
-
-        def get(self, request):
-            return Response({"ok": True})
-
-    urls = types.ModuleType("bench_reads_urls")
-    urls.urlpatterns = [path("bench-floor/", Floor.as_view()), path("", include("config.urls"))]
-    sys.modules[urls.__name__] = urls
-    settings.ROOT_URLCONF = urls.__name__
+    settings.ROOT_URLCONF = "bench.reads_urls"
     set_urlconf(None)
 
 
@@ -150,6 +147,67 @@ def clients(users, tokens):
     return by_role
 
 
+class OverHttp:
+    """``get(path)`` through gunicorn on loopback on one kept-alive connection, as an API client or a browser
+    calls: the floor then holds gunicorn's own cost too, as the issue's first figures did."""
+
+    def __init__(self, port, headers):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = headers
+
+    def get(self, path):
+        self.connection.request("GET", path, headers=self.headers)
+        response = self.connection.getresponse()
+        response.read()
+        return types.SimpleNamespace(status_code=response.status)
+
+
+def serve_over_http(by_role, tokens):
+    """One gunicorn worker with the production configuration file, serving bench.reads_wsgi; the callers as
+    HTTP clients of it, with their tokens and their sessions' cookies."""
+    from django.conf import settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.reads_wsgi",
+            "--config",
+            "config/gunicorn.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    atexit.register(server.terminate)
+    over_http = {
+        role: (
+            OverHttp(port, {"Authorization": f"Token {tokens[role]}"}),
+            OverHttp(
+                port,
+                {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.cookies[settings.SESSION_COOKIE_NAME].value}"},
+            ),
+        )
+        for role, (_api, session) in by_role.items()
+    }
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if OverHttp(port, over_http["member"][0].headers).get("/bench-floor/").status_code == 200:
+                return over_http
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not answer within 60 s") from None
+            time.sleep(0.5)
+
+
 def measure(client, path, calls):
     timings = []
     for _ in range(calls):
@@ -209,6 +267,11 @@ def main():
     )
     parser.add_argument("--skip", default="", help="leave out the paths whose label contains one of these texts")
     parser.add_argument("--explain", action="store_true", help="print the plans of the reads that grew with the data")
+    parser.add_argument(
+        "--over-http",
+        action="store_true",
+        help="time the reads through one gunicorn worker on loopback, not in process",
+    )
     arguments = parser.parse_args()
     configure()
     from django.db import connection
@@ -237,17 +300,20 @@ def main():
             if label in EXPLAINED:
                 explain_slowest_queries(by_role[who][0 if path.startswith("/api/") else 1], label, path)
         return
+    # Queries are counted in process (the same code serves both ways); the timings come from `timed`.
+    timed = serve_over_http(by_role, tokens) if arguments.over_http else by_role
     floor = None
     print(f"{'read':58} {'p50 ms':>8} {'× floor':>8} {'queries':>8}")
     for label, who, path in rows:
-        api, session = by_role[who]
-        client = api if path.startswith(("/api/", "/bench-floor/")) else session
+        kind = 0 if path.startswith(("/api/", "/bench-floor/")) else 1
+        client, in_process = timed[who][kind], by_role[who][kind]
         measure(client, path, 1)
-        queries = query_count(client, path)
+        measure(in_process, path, 1)  # its caches warm too, so that the queries counted are a warm call's
+        queries = query_count(in_process, path)
         # Rounds of the floor and the read in turn, so that both see the same moments of a busy machine.
         timings, floor_timings = [], []
         for _ in range(arguments.rounds):
-            floor_timings += measure(by_role["member"][0], "/bench-floor/", arguments.calls)
+            floor_timings += measure(timed["member"][0], "/bench-floor/", arguments.calls)
             timings += measure(client, path, arguments.calls)
         floor = statistics.median(floor_timings)
         p50 = statistics.median(timings)
