@@ -153,10 +153,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port, workers, threads, log):
+def start_gunicorn(port, workers, threads, log, application="config.wsgi"):
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi",
+        application,
         # The production configuration; the arguments after it override its address and workers.
         "--config",
         "config/gunicorn.py",

@@ -27,7 +27,6 @@ import argparse
 import atexit
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -167,25 +166,10 @@ def serve_over_http(by_role, tokens):
     HTTP clients of it, with their tokens and their sessions' cookies."""
     from django.conf import settings
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.reads_wsgi",
-            "--config",
-            "config/gunicorn.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
+    from bench.load import free_port, start_gunicorn
+
+    port = free_port()
+    server = start_gunicorn(port, 1, 1, subprocess.DEVNULL, application="bench.reads_wsgi")
     atexit.register(server.terminate)
     over_http = {
         role: (
