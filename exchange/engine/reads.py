@@ -10,9 +10,11 @@ two equal.
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from exchange.models import Match, PartRequest
+from exchange.urgency import by_urgency
 from inventory.models import Capability, Interchange, Part, PartNumber, Plant, StockItem
 from inventory.processes import MATERIAL_INDEPENDENT_PROCESSES
 from inventory.selectors import part_ids_an_interchange_serves, part_ids_served_by_stock_of
@@ -388,9 +390,15 @@ def open_requests_for_interchange(interchange: Interchange) -> QuerySet:
 ENVELOPE = (("diameter_mm", "max_diameter_mm"), ("length_mm", "max_length_mm"), ("weight_kg", "max_weight_kg"))
 
 
+def in_sweep_order(requests: QuerySet) -> QuerySet:
+    """SPEC "Urgency": the most urgent first, then the least recently matched. A new source's reverse match
+    re-matches at most run.REVERSE_MATCH_LIMIT requests: these are the ones it reaches first."""
+    return requests.order_by(*by_urgency(timezone.localdate()), F("matched_at").asc(nulls_first=True), "id")
+
+
 def open_requests_for_capability(capability: Capability) -> list[int]:
-    """The open requests a capability may help serve: rules.capability_serves (its process, one of its
-    materials, its envelope) as a filter of requests, from the requests' side."""
+    """The open requests a capability may help serve, in sweep order: rules.capability_serves (its process,
+    one of its materials, its envelope) as a filter of requests, from the requests' side."""
     requests = PartRequest.objects.filter(status=PartRequest.Status.OPEN).exclude(processes=[])
     material_ids = list(capability.materials.values_list("id", flat=True))
     if capability.process not in MATERIAL_INDEPENDENT_PROCESSES:
@@ -402,7 +410,7 @@ def open_requests_for_capability(capability: Capability) -> list[int]:
     # Portable JSON containment is not a lookup SQLite has: the process is checked on the rows.
     return [
         request_id
-        for request_id, processes in requests.values_list("id", "processes")
+        for request_id, processes in in_sweep_order(requests).values_list("id", "processes")
         if capability.process in processes
     ]
 

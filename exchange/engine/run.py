@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchange.models import Match, MatchStatusChange, PartRequest
-from exchange.urgency import by_urgency
 from inventory.models import Capability, Interchange, StockItem
 
 from . import reads, rules, sql
@@ -267,7 +266,9 @@ def rematch_for_stock_item(*, stock_item_id: int) -> int:
     if stock_item is None or not stock_item.exchangeable:
         return 0
     request_ids = list(
-        reads.open_requests_for_stock_item(stock_item).values_list("id", flat=True)[:REVERSE_MATCH_LIMIT]
+        reads.in_sweep_order(reads.open_requests_for_stock_item(stock_item)).values_list("id", flat=True)[
+            :REVERSE_MATCH_LIMIT
+        ]
     )
     match_in_batches(request_ids)
     return len(request_ids)
@@ -324,7 +325,9 @@ def rematch_for_interchange(*, interchange_id: int) -> int:
     if interchange is None:
         return 0
     request_ids = list(
-        reads.open_requests_for_interchange(interchange).values_list("id", flat=True)[:REVERSE_MATCH_LIMIT]
+        reads.in_sweep_order(reads.open_requests_for_interchange(interchange)).values_list("id", flat=True)[
+            :REVERSE_MATCH_LIMIT
+        ]
     )
     match_in_batches(request_ids)
     return len(request_ids)
@@ -333,9 +336,7 @@ def rematch_for_interchange(*, interchange_id: int) -> int:
 def rematch_open_requests() -> int:
     """The safety net: re-match every open request, most urgent first (then the least recently matched); how many."""
     request_ids = list(
-        PartRequest.objects.filter(status=PartRequest.Status.OPEN)
-        .order_by(*by_urgency(timezone.localdate()), F("matched_at").asc(nulls_first=True), "id")
-        .values_list("id", flat=True)
+        reads.in_sweep_order(PartRequest.objects.filter(status=PartRequest.Status.OPEN)).values_list("id", flat=True)
     )
     match_in_batches(request_ids)
     return len(request_ids)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exchange import engine, services
 from exchange.engine import reads, run
-from exchange.models import Match
+from exchange.models import Criticality, Match
 from inventory import services as inventory_services
 from inventory.access import SYSTEM
 from inventory.models import Capability, Material
@@ -360,6 +360,27 @@ def test_a_new_stock_item_is_matched_to_an_open_request(plant, requester, django
         item = stock_item(part=part)
 
     assert list(Match.objects.filter(request=part_request).values_list("stock_item", flat=True)) == [item.pk]
+
+
+@pytest.mark.parametrize("source", ["stock", "capability"])
+def test_a_new_source_reaches_the_most_urgent_requests_first(
+    plant, requester, steel_1045, monkeypatch, django_capture_on_commit_callbacks, source
+):
+    # given three open requests for the same part, the one whose production is stopped posted last
+    monkeypatch.setattr(run, "REVERSE_MATCH_LIMIT", 2)
+    part = PartFactory(material=steel_1045, processes=["turning"], diameter_mm=Decimal("40"))
+    preventive = post_request(plant, requester, part=part, criticality=Criticality.PREVENTIVE)
+    degraded = post_request(plant, requester, part=part, criticality=Criticality.DEGRADED)
+    stopped = post_request(plant, requester, part=part, criticality=Criticality.PRODUCTION_STOPPED)
+
+    # when a source appears that could serve all three, and may re-match only two of them
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_item(part=part) if source == "stock" else lathe(steel_1045)
+
+    # then the stopped line and the degraded one have it; the preventive one waits for the sweep
+    served = set(Match.objects.values_list("request_id", flat=True))
+    assert served == {stopped.pk, degraded.pk}
+    assert preventive.pk not in served
 
 
 def test_a_new_capability_is_matched_to_an_open_request(
