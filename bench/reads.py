@@ -166,7 +166,7 @@ def serve_over_http(by_role, tokens):
     HTTP clients of it, with their tokens and their sessions' cookies."""
     from django.conf import settings
 
-    from bench.load import free_port, start_gunicorn
+    from bench.load import free_port, start_gunicorn, wait_until_serving
 
     port = free_port()
     server = start_gunicorn(port, 1, 1, subprocess.DEVNULL, application="bench.reads_wsgi")
@@ -181,15 +181,8 @@ def serve_over_http(by_role, tokens):
         )
         for role, (_api, session) in by_role.items()
     }
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if OverHttp(port, over_http["member"][0].headers).get("/bench-floor/").status_code == 200:
-                return over_http
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer within 60 s") from None
-            time.sleep(0.5)
+    wait_until_serving(port, tokens["member"])
+    return over_http
 
 
 def measure(client, path, calls):

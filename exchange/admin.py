@@ -168,8 +168,10 @@ class ReviewQueuePaginator(CappedCountPaginator):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         stop = start + self.per_page
-        rows = self.object_list
-        rows = selectors.review_queue_slice(rows, start, stop) if self.in_queue_order else rows[start:stop]
+        if self.in_queue_order:
+            rows = selectors.review_queue_slice(self.object_list, start, stop)
+        else:
+            rows = self.object_list[start:stop]
         return self._get_page(rows, number, self)
 
 

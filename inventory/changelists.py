@@ -102,18 +102,14 @@ def _change_url_of(cl):
         )
     except NoReverseMatch:
         return None
-    template = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, address)
-    before, _, after = template.partition(marker)
+    filters = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    before, _, after = add_preserved_filters(filters, address).partition(marker)
 
     def change_url(result):
         pk = getattr(result, cl.pk_attname)
         # A key other than a number goes through the admin's quoting and reverse()'s, as in Django's cells.
         return (
-            f"{before}{pk}{after}"
-            if isinstance(pk, int)
-            else add_preserved_filters(
-                {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(result)
-            )
+            f"{before}{pk}{after}" if isinstance(pk, int) else add_preserved_filters(filters, cl.url_for_result(result))
         )
 
     return change_url
